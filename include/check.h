@@ -1,0 +1,100 @@
+/* check.h - the check catalog: one table entry and one file per check. */
+#ifndef BILLCHECK_CHECK_H
+#define BILLCHECK_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+#include "rules.h"
+
+/* An invoice as the engine has gathered it by the end of its file.  The
+ * "first" fields describe the invoice's first line, where invoice-level
+ * findings sit. */
+struct invoice {
+	const char       *file;
+	unsigned          file_index;
+	enum input_format format;
+	const char       *firm;      /* LAW_FIRM_ID ("" when unknown) */
+	const char       *number;    /* INVOICE_NUMBER */
+	const char       *matter;    /* LAW_FIRM_MATTER_ID or CLIENT_MATTER_ID */
+	const char       *currency;  /* INVOICE_CURRENCY, or "" */
+	const char       *po;        /* PO_NUMBER, or "" */
+	int32_t           date, billing_start, billing_end;
+
+	unsigned long     first_row;
+	const char       *first_line; /* LINE_ITEM_NUMBER */
+	int32_t           first_date;
+	const char       *first_timekeeper;
+	const char       *first_description;
+	int64_t           first_billed;
+
+	unsigned long     nlines;        /* checked lines */
+	int64_t           stated_total;  /* INVOICE_TOTAL of the first line */
+	bool              has_stated_total;
+	int64_t           line_sum;      /* sum of LINE_ITEM_TOTAL */
+	int64_t           tax_sum;       /* sum of LINE_ITEM_TAX_TOTAL */
+	int64_t           stated_tax_total, stated_net_total;
+	bool              has_stated_tax_total, has_stated_net_total;
+	bool              has_tax_column;
+	bool              overflow;      /* a sum overflowed: totals unusable */
+};
+
+struct check_ctx; /* engine-owned; passed to every hook */
+
+struct check {
+	const char              *name;
+	const char              *summary;  /* one line for --list-checks */
+	const struct param_spec *params;
+	size_t                   nparams;
+	/* Fields a check needs; when an input lacks one, the check is
+	 * skipped for that input and the report says so once. */
+	const enum field_id     *needs;
+	size_t                   nneeds;
+	/* Per-rule state for group checks (NULL when stateless). */
+	void *(*state_new)(const struct rule *r);
+	void  (*state_free)(void *state);
+	/* Hooks; any may be NULL. */
+	void (*on_line)(struct check_ctx *cx, const struct rule *r,
+	    const struct invoice_line *l);
+	void (*on_invoice)(struct check_ctx *cx, const struct rule *r,
+	    const struct invoice *inv);
+	void (*on_end)(struct check_ctx *cx, const struct rule *r);
+};
+
+/* The catalog, in --list-checks order. */
+const struct check *const *check_catalog(size_t *n);
+const struct check *check_find(const char *name);
+
+/* Index of a parameter by name within c->params, or -1. */
+int check_param_index(const struct check *c, const char *name);
+
+/* What a hook may ask the engine. */
+const rule_set    *check_rules(const struct check_ctx *cx);
+/* The listed firm the current line or invoice belongs to, or NULL. */
+const struct firm *check_firm(const struct check_ctx *cx);
+void              *check_state(struct check_ctx *cx);
+
+/* Records a finding on line l (or on inv's first line) with the given
+ * amount at risk (DEC_SCALE, >= 0).  The text is the rule's message when
+ * it has one ("{detail}" in it is replaced by this text). */
+void check_emit_line(struct check_ctx *cx, const struct rule *r,
+    const struct invoice_line *l, int64_t at_risk, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void check_emit_invoice(struct check_ctx *cx, const struct rule *r,
+    const struct invoice *inv, int64_t at_risk, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Like check_emit_line with an explicit severity (budget's warn_at). */
+void check_emit_line_sev(struct check_ctx *cx, const struct rule *r,
+    enum severity sev, const struct invoice_line *l, int64_t at_risk,
+    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* The shorthands a check uses for its parameters. */
+static inline const struct param_value *
+rule_param(const struct rule *r, int i)
+{
+	return &r->params[i];
+}
+
+#endif

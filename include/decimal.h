@@ -1,0 +1,70 @@
+/* decimal.h - exact fixed-point money, hours and rates. */
+#ifndef BILLCHECK_DECIMAL_H
+#define BILLCHECK_DECIMAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Every amount, hour count and rate is an int64_t holding the value times
+ * DEC_SCALE (four decimals, the most LEDES allows).  Tax rates, which
+ * LEDES writes with six decimals, use DEC_RATE_SCALE. */
+#define DEC_DIGITS      4
+#define DEC_SCALE       INT64_C(10000)
+#define DEC_RATE_DIGITS 8
+#define DEC_RATE_SCALE  INT64_C(100000000)
+
+enum dec_status {
+	DEC_ERR = -1, /* not a number; *why says why */
+	DEC_OK = 0,   /* a conformant LEDES number */
+	DEC_BLANK,    /* empty or spaces: reads as 0 */
+	DEC_LAX       /* read, but not as LEDES writes numbers; *why says how */
+};
+
+enum dec_flags {
+	DEC_STRICT = 0,   /* LEDES: -?digits[.digits]; anything else is DEC_ERR */
+	DEC_LENIENT = 1   /* exports: also $ € £, thousands commas, spaces,
+	                     a leading '+', and (1.00) for negatives: DEC_LAX */
+};
+
+/* Parses s[0..n) into *out scaled by 10^digits (digits <= 9).  More
+ * fractional digits than that are rounded half away from zero and
+ * reported as DEC_LAX.  Overflow, exponents, "NaN", a second sign or dot,
+ * and grouping in the wrong places are DEC_ERR.  *why (may be NULL) gets a
+ * static string for DEC_ERR and DEC_LAX. */
+int dec_parse_digits(int64_t *out, const char *s, size_t n, unsigned flags,
+    unsigned digits, const char **why);
+
+/* dec_parse_digits with DEC_DIGITS. */
+int dec_parse(int64_t *out, const char *s, size_t n, unsigned flags,
+    const char **why);
+
+/* Number of fractional digits written in s[0..n), for "at most 4". */
+unsigned dec_frac_digits(const char *s, size_t n);
+
+/* *out = a * b / divisor, rounded half away from zero, computed without
+ * intermediate overflow.  Returns -1 (and leaves *out alone) when the
+ * result does not fit in int64_t. */
+int dec_mul_div(int64_t *out, int64_t a, int64_t b, int64_t divisor)
+    __attribute__((warn_unused_result));
+
+/* *out = a * b for two DEC_SCALE values.  -1 on overflow. */
+int dec_mul(int64_t *out, int64_t a, int64_t b)
+    __attribute__((warn_unused_result));
+
+/* *acc += v; -1 on overflow (and *acc unchanged). */
+int dec_add(int64_t *acc, int64_t v) __attribute__((warn_unused_result));
+
+/* Rounds v (DEC_SCALE) to `places` decimals, half away from zero. */
+int64_t dec_round(int64_t v, unsigned places);
+
+/* Writes v (DEC_SCALE) with `places` decimals (0-4), rounding half away
+ * from zero, into buf; with `group`, thousands are separated by ','.
+ * Returns buf.  buf must hold 32 bytes. */
+char *dec_format(char *buf, int64_t v, unsigned places, bool group);
+
+/* Writes v with as many decimals as needed (at least `min_places`), so
+ * 0.2500 h prints as "0.25" and 3.0 as "3.0" with min_places 1. */
+char *dec_format_trim(char *buf, int64_t v, unsigned min_places);
+
+#endif

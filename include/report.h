@@ -1,0 +1,51 @@
+/* report.h - the report formats behind one table. */
+#ifndef BILLCHECK_REPORT_H
+#define BILLCHECK_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "result.h"
+
+enum report_format {
+	REPORT_TEXT,
+	REPORT_CSV,
+	REPORT_JSON,
+	REPORT_JSONL
+};
+
+struct report_opts {
+	bool color; /* ANSI colors in text */
+};
+
+struct report_writer {
+	const char *name;       /* as given to --format */
+	const char *extension;  /* for --per-firm files */
+	/* Streams one finding as soon as it is found (jsonl); NULL for
+	 * formats that write everything at the end. */
+	int (*finding)(FILE *fp, const struct finding *f);
+	/* Writes the whole report (for jsonl: nothing more). */
+	int (*write)(FILE *fp, const struct run_result *res,
+	    const struct report_opts *o);
+};
+
+/* The writer for a --format name, or NULL. */
+const struct report_writer *report_writer_for(const char *name);
+
+/* Returns 0, or -1 when a write to fp failed (errno says why). */
+int report_text_write(FILE *fp, const struct run_result *res,
+    const struct report_opts *o);
+int report_csv_write(FILE *fp, const struct run_result *res,
+    const struct report_opts *o);
+int report_json_write(FILE *fp, const struct run_result *res,
+    const struct report_opts *o);
+int report_jsonl_finding(FILE *fp, const struct finding *f);
+
+/* Shared escapers.  Each returns 0 or -1 on a write error. */
+/* A JSON string literal with quotes; invalid UTF-8 becomes U+FFFD. */
+int report_json_string(FILE *fp, const char *s);
+/* An RFC 4180 field; text starting with = + - @ TAB CR gets a leading '
+ * unless `numeric` (an amount we formatted ourselves). */
+int report_csv_field(FILE *fp, const char *s, bool numeric);
+
+#endif
