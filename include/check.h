@@ -90,6 +90,11 @@ void check_emit_line_sev(struct check_ctx *cx, const struct rule *r,
     enum severity sev, const struct invoice_line *l, int64_t at_risk,
     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* Tells the user, once per rule and input, why the check could not run
+ * on some lines ("firm 24-6437381 has no roster").  Never a finding. */
+void check_note(struct check_ctx *cx, const struct rule *r, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+
 /* The shorthands a check uses for its parameters. */
 static inline const struct param_value *
 rule_param(const struct rule *r, int i)

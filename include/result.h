@@ -97,7 +97,7 @@ struct run_result {
 	struct run_error       *errors;   size_t nerrors;
 	struct run_error       *notes;    size_t nnotes;  /* skipped checks */
 	/* totals over all firms */
-	unsigned long invoices, lines, records, checked, rejected;
+	unsigned long lines, records, checked, rejected; /* ninvoices counts invoices */
 	int64_t       billed, at_risk;
 	size_t        count_by_severity[3];
 };

@@ -1,0 +1,852 @@
+/* engine.c - runs the enabled rules over each line and invoice, keeps the
+ * findings and sums what is at risk per invoice and firm. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "check.h"
+#include "date.h"
+#include "decimal.h"
+#include "engine.h"
+#include "keymap.h"
+#include "xalloc.h"
+
+/* What the engine knows of one invoice while its file is being read. */
+struct inv_state {
+	struct invoice     inv;
+	const struct firm *firm;
+	const struct rule *rules;
+	const char        *firm_name;
+	int64_t            line_risk;   /* per-line capped at-risk, summed */
+	int64_t            inv_risk;    /* invoice-level findings */
+	unsigned long      lines_with_findings;
+	size_t             nfindings;
+	int                worst;       /* -1 none, else enum severity */
+};
+
+struct check_ctx {
+	struct engine *e;
+	size_t         rule;   /* index of the rule whose hook runs */
+};
+
+struct engine {
+	const rule_set          *rs;
+	const struct engine_opts *opts;
+	struct input_sink        sink;
+	struct check_ctx         cx;
+	size_t                   nrules;
+	void                   **states;   /* per rule index */
+	arena                   *strings;  /* finding and invoice text */
+
+	struct finding          *findings;
+	size_t                   nfindings, findings_cap;
+	struct invoice_summary  *invoices;
+	size_t                   ninvoices, invoices_cap;
+	struct input_summary    *inputs;
+	size_t                   ninputs, inputs_cap;
+	struct run_error        *errors, *notes;
+	size_t                   nerrors, errors_cap, nnotes, notes_cap;
+	keymap                  *notes_seen;
+	bool                     stream_failed;
+
+	/* the file being read */
+	const char              *file;
+	unsigned                 file_index;
+	keymap                  *file_invoices; /* key -> struct inv_state * */
+	unsigned long            checked, skipped;
+	char                    *last_key;      /* cache of the last invoice */
+	size_t                   last_key_len, last_key_cap;
+	struct inv_state        *last_inv;
+
+	/* the line or invoice being checked */
+	const struct invoice_line *line;
+	struct inv_state        *cur;
+	int64_t                  line_risk;
+	bool                     line_flagged;
+};
+
+static const char *
+keep(engine *e, const char *s, size_t n)
+{
+	return arena_strndup(e->strings, s, n);
+}
+
+static const char *
+keep_text(engine *e, struct text t)
+{
+	return t.n ? keep(e, t.p, t.n) : "";
+}
+
+/* ---- the hooks' view ---------------------------------------------- */
+
+const rule_set *
+check_rules(const struct check_ctx *cx)
+{
+	return cx->e->rs;
+}
+
+const struct firm *
+check_firm(const struct check_ctx *cx)
+{
+	return cx->e->cur != NULL ? cx->e->cur->firm : NULL;
+}
+
+void *
+check_state(struct check_ctx *cx)
+{
+	return cx->e->states[cx->rule];
+}
+
+static void
+add_error(struct run_error **v, size_t *n, size_t *cap, const char *file,
+    unsigned long row, const char *msg, engine *e)
+{
+	xgrow(v, cap, *n + 1, sizeof(**v));
+	(*v)[*n].file = file ? keep(e, file, strlen(file)) : "";
+	(*v)[*n].row = row;
+	(*v)[*n].message = keep(e, msg, strlen(msg));
+	(*n)++;
+}
+
+void
+check_note(struct check_ctx *cx, const struct rule *r, const char *fmt, ...)
+{
+	engine *e = cx->e;
+	char msg[400], key[600];
+	struct diag d;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n = snprintf(key, sizeof(key), "%u\n%s\n%s", e->file_index, r->id, msg);
+	if (n < 0 || (size_t)n >= sizeof(key))
+		n = (int)sizeof(key) - 1;
+	if (keymap_get(e->notes_seen, key, (size_t)n) != NULL)
+		return;
+	keymap_put(e->notes_seen, key, (size_t)n, NULL);
+	snprintf(key, sizeof(key), "rule '%s' (%s) skipped where it cannot "
+	    "apply: %s", r->id, r->check->name, msg);
+	add_error(&e->notes, &e->nnotes, &e->notes_cap, e->file, 0, key, e);
+	if (e->opts->errfp != NULL && !e->opts->quiet) {
+		diag_set(&d, DIAG_OK, (struct diag_pos){e->file, 0, 0}, "%s",
+		    key);
+		diag_print(e->opts->errfp, &d, "note");
+	}
+}
+
+static const char *
+message_text(engine *e, const struct rule *r, const char *detail)
+{
+	const char *at;
+	size_t n;
+	char *out;
+
+	if (r->message == NULL)
+		return keep(e, detail, strlen(detail));
+	at = strstr(r->message, "{detail}");
+	if (at == NULL)
+		return r->message;
+	n = strlen(r->message) - 8 + strlen(detail);
+	out = arena_alloc(e->strings, n + 1);
+	memcpy(out, r->message, (size_t)(at - r->message));
+	memcpy(out + (at - r->message), detail, strlen(detail));
+	memcpy(out + (at - r->message) + strlen(detail), at + 8,
+	    strlen(at + 8) + 1);
+	return out;
+}
+
+static struct finding *
+new_finding(engine *e, const struct rule *r, enum severity sev,
+    int64_t at_risk, const char *fmt, va_list ap)
+{
+	struct inv_state *is = e->cur;
+	struct finding *f;
+	char detail[600];
+
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	xgrow(&e->findings, &e->findings_cap, e->nfindings + 1,
+	    sizeof(*e->findings));
+	f = &e->findings[e->nfindings];
+	memset(f, 0, sizeof(*f));
+	f->seq = e->nfindings++;
+	f->rule = r->id;
+	f->check = r->check->name;
+	f->severity = sev;
+	f->clause = r->clause ? r->clause : "";
+	f->rule_index = r->index;
+	f->at_risk = at_risk < 0 ? 0 : at_risk;
+	f->message = message_text(e, r, detail);
+	f->firm = is->inv.firm;
+	f->firm_name = is->firm_name;
+	f->invoice = is->inv.number;
+	f->matter = is->inv.matter;
+	f->file = is->inv.file;
+	f->file_index = is->inv.file_index;
+	is->nfindings++;
+	if ((int)sev > is->worst)
+		is->worst = (int)sev;
+	return f;
+}
+
+static void
+publish(engine *e, const struct finding *f)
+{
+	if (e->opts->on_finding != NULL &&
+	    e->opts->on_finding(e->opts->on_finding_ctx, f) != 0)
+		e->stream_failed = true;
+}
+
+static void
+emit_line(struct check_ctx *cx, const struct rule *r, enum severity sev,
+    const struct invoice_line *l, int64_t at_risk, const char *fmt,
+    va_list ap)
+{
+	engine *e = cx->e;
+	struct finding *f = new_finding(e, r, sev, at_risk, fmt, ap);
+
+	f->line = keep_text(e, l->field[F_LINE_ITEM_NUMBER]);
+	f->row = l->row;
+	f->timekeeper = keep_text(e, l->field[F_TIMEKEEPER_ID]);
+	f->tk_name = keep_text(e, l->field[F_TIMEKEEPER_NAME]);
+	f->date = l->date;
+	f->description = keep_text(e, l->field[F_LINE_ITEM_DESCRIPTION]);
+	f->units = l->num[N_UNITS];
+	f->billed = l->num[N_TOTAL];
+	if (l == e->line) {
+		e->line_risk += f->at_risk;
+		e->line_flagged = true;
+	}
+	publish(e, f);
+}
+
+void
+check_emit_line(struct check_ctx *cx, const struct rule *r,
+    const struct invoice_line *l, int64_t at_risk, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit_line(cx, r, r->severity, l, at_risk, fmt, ap);
+	va_end(ap);
+}
+
+void
+check_emit_line_sev(struct check_ctx *cx, const struct rule *r,
+    enum severity sev, const struct invoice_line *l, int64_t at_risk,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit_line(cx, r, sev, l, at_risk, fmt, ap);
+	va_end(ap);
+}
+
+void
+check_emit_invoice(struct check_ctx *cx, const struct rule *r,
+    const struct invoice *inv, int64_t at_risk, const char *fmt, ...)
+{
+	engine *e = cx->e;
+	struct finding *f;
+	va_list ap;
+
+	va_start(ap, fmt);
+	f = new_finding(e, r, r->severity, at_risk, fmt, ap);
+	va_end(ap);
+	f->line = inv->first_line;
+	f->row = inv->first_row;
+	f->timekeeper = inv->first_timekeeper;
+	f->tk_name = "";
+	f->date = inv->first_date;
+	f->description = inv->first_description;
+	f->billed = inv->first_billed;
+	e->cur->inv_risk += f->at_risk;
+	publish(e, f);
+}
+
+/* ---- scope -------------------------------------------------------- */
+
+static bool
+list_has(const struct strlist *l, struct text t)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (text_eq(t, l->v[i]))
+			return true;
+	return false;
+}
+
+static bool
+line_in_scope(const struct rule *r, const struct invoice_line *l)
+{
+	unsigned type;
+
+	if (r->firms.n > 0 && !list_has(&r->firms, l->field[F_LAW_FIRM_ID]))
+		return false;
+	if (r->matters.n > 0 &&
+	    !list_has(&r->matters, l->field[F_LAW_FIRM_MATTER_ID]) &&
+	    !list_has(&r->matters, l->field[F_CLIENT_MATTER_ID]))
+		return false;
+	if (r->classes.n > 0) {
+		struct text c = {l->tk_class, l->tk_class ?
+			strlen(l->tk_class) : 0};
+
+		if (!list_has(&r->classes, c))
+			return false;
+	}
+	if (r->types != 0) {
+		type = l->type == LINE_FEE ? SCOPE_FEE :
+		    l->type == LINE_EXPENSE ? SCOPE_EXPENSE :
+		    l->type == LINE_UNKNOWN ? 0 : SCOPE_ADJUSTMENT;
+		if ((r->types & type) == 0)
+			return false;
+	}
+	if (r->from != DATE_NONE && l->date < r->from)
+		return false;
+	if (r->to != DATE_NONE && l->date > r->to)
+		return false;
+	return true;
+}
+
+static bool
+invoice_in_scope(const struct rule *r, const struct invoice *inv)
+{
+	struct text firm = {inv->firm, strlen(inv->firm)};
+	struct text matter = {inv->matter, strlen(inv->matter)};
+
+	if (r->firms.n > 0 && !list_has(&r->firms, firm))
+		return false;
+	if (r->matters.n > 0 && !list_has(&r->matters, matter))
+		return false;
+	return true;
+}
+
+static bool
+has_needs(engine *e, const struct rule *r, const struct invoice_line *l)
+{
+	size_t i;
+
+	for (i = 0; i < r->check->nneeds; i++) {
+		enum field_id f = r->check->needs[i];
+
+		if (!l->has_column[f]) {
+			e->cx.rule = r->index;
+			check_note(&e->cx, r, "input has no %s column",
+			    field_name(f));
+			return false;
+		}
+	}
+	return true;
+}
+
+/* ---- lines and invoices ------------------------------------------- */
+
+static bool
+firm_selected(const engine *e, struct text firm)
+{
+	size_t i;
+
+	if (e->opts->nfirms == 0)
+		return true;
+	for (i = 0; i < e->opts->nfirms; i++)
+		if (text_eq(firm, e->opts->firms[i]))
+			return true;
+	return false;
+}
+
+static struct text
+matter_of(const struct invoice_line *l)
+{
+	return l->field[F_LAW_FIRM_MATTER_ID].n ?
+	    l->field[F_LAW_FIRM_MATTER_ID] : l->field[F_CLIENT_MATTER_ID];
+}
+
+static struct inv_state *
+open_invoice(engine *e, const struct invoice_line *l, const char *key,
+    size_t klen)
+{
+	struct inv_state **slot, *is;
+	struct text firm = l->field[F_LAW_FIRM_ID];
+	bool created;
+
+	slot = keymap_put(e->file_invoices, key, klen, &created);
+	if (!created)
+		return *slot;
+	is = xcalloc(1, sizeof(*is));
+	*slot = is;
+	is->worst = -1;
+	is->firm = rules_firm(e->rs, firm.p, firm.n);
+	is->rules = rules_for_firm(e->rs, firm.p, firm.n);
+	is->inv.file = e->file;
+	is->inv.file_index = e->file_index;
+	is->inv.format = l->format;
+	is->inv.firm = keep_text(e, firm);
+	if (is->firm != NULL && is->firm->name != NULL)
+		is->firm_name = is->firm->name;
+	else
+		is->firm_name = keep_text(e, l->field[F_LAW_FIRM_NAME]);
+	is->inv.number = keep_text(e, l->field[F_INVOICE_NUMBER]);
+	is->inv.matter = keep_text(e, matter_of(l));
+	is->inv.currency = keep_text(e, l->field[F_INVOICE_CURRENCY]);
+	is->inv.po = keep_text(e, l->field[F_PO_NUMBER]);
+	is->inv.date = l->invoice_date;
+	is->inv.billing_start = l->billing_start;
+	is->inv.billing_end = l->billing_end;
+	is->inv.first_row = l->row;
+	is->inv.first_line = keep_text(e, l->field[F_LINE_ITEM_NUMBER]);
+	is->inv.first_date = l->date;
+	is->inv.first_timekeeper = keep_text(e, l->field[F_TIMEKEEPER_ID]);
+	is->inv.first_description =
+	    keep_text(e, l->field[F_LINE_ITEM_DESCRIPTION]);
+	is->inv.first_billed = l->num[N_TOTAL];
+	is->inv.has_stated_total = line_has_num(l, N_INVOICE_TOTAL);
+	is->inv.stated_total = l->num[N_INVOICE_TOTAL];
+	is->inv.has_stated_tax_total = line_has_num(l, N_INVOICE_TAX_TOTAL);
+	is->inv.stated_tax_total = l->num[N_INVOICE_TAX_TOTAL];
+	is->inv.has_stated_net_total = line_has_num(l, N_INVOICE_NET_TOTAL);
+	is->inv.stated_net_total = l->num[N_INVOICE_NET_TOTAL];
+	is->inv.has_tax_column = l->has_column[F_LINE_ITEM_TAX_TOTAL];
+	return is;
+}
+
+static struct inv_state *
+invoice_for(engine *e, const struct invoice_line *l)
+{
+	struct text firm = l->field[F_LAW_FIRM_ID];
+	struct text num = l->field[F_INVOICE_NUMBER];
+	const void *parts[2] = {firm.p, num.p};
+	size_t lens[2] = {firm.n, num.n}, klen;
+	char key[1024];
+
+	klen = keymap_key(key, sizeof(key), parts, lens, 2);
+	if (klen == 0) /* ids past 500 bytes: key on a prefix */
+		klen = sizeof(key);
+	if (e->last_inv != NULL && klen == e->last_key_len &&
+	    memcmp(key, e->last_key, klen) == 0)
+		return e->last_inv;
+	e->last_inv = open_invoice(e, l, key, klen);
+	xgrow(&e->last_key, &e->last_key_cap, klen, 1);
+	memcpy(e->last_key, key, klen);
+	e->last_key_len = klen;
+	return e->last_inv;
+}
+
+static void
+on_line(void *ctx, struct invoice_line *l)
+{
+	engine *e = ctx;
+	struct inv_state *is;
+	const struct rule *rules;
+	int64_t capped;
+	size_t i;
+
+	if (!firm_selected(e, l->field[F_LAW_FIRM_ID])) {
+		e->skipped++;
+		return;
+	}
+	e->checked++;
+	is = invoice_for(e, l);
+	is->inv.nlines++;
+	if (dec_add(&is->inv.line_sum, l->num[N_TOTAL]) < 0 ||
+	    dec_add(&is->inv.tax_sum, l->num[N_TAX_TOTAL]) < 0)
+		is->inv.overflow = true;
+	e->cur = is;
+	e->line = l;
+	e->line_risk = 0;
+	e->line_flagged = false;
+	rules = is->rules;
+	for (i = 0; i < e->nrules; i++) {
+		const struct rule *r = &rules[i];
+
+		if (!r->enabled || r->check->on_line == NULL ||
+		    !line_in_scope(r, l) || !has_needs(e, r, l))
+			continue;
+		e->cx.rule = i;
+		r->check->on_line(&e->cx, r, l);
+	}
+	/* A line cannot lose more than it bills, however many rules fire. */
+	capped = e->line_risk;
+	if (capped > l->num[N_TOTAL])
+		capped = l->num[N_TOTAL] > 0 ? l->num[N_TOTAL] : 0;
+	if (dec_add(&is->line_risk, capped) < 0)
+		is->inv.overflow = true;
+	if (e->line_flagged)
+		is->lines_with_findings++;
+	e->line = NULL;
+}
+
+static void
+record_problem(engine *e, const struct diag *d, const char *severity,
+    bool note)
+{
+	if (note)
+		add_error(&e->notes, &e->nnotes, &e->notes_cap,
+		    d->pos.file ? d->pos.file : e->file, d->pos.line, d->msg,
+		    e);
+	else
+		add_error(&e->errors, &e->nerrors, &e->errors_cap,
+		    d->pos.file ? d->pos.file : e->file, d->pos.line, d->msg,
+		    e);
+	if (e->opts->errfp != NULL && (!note || !e->opts->quiet))
+		diag_print(e->opts->errfp, d, severity);
+}
+
+static void
+on_reject(void *ctx, const struct diag *d)
+{
+	record_problem(ctx, d, "error", false);
+}
+
+static void
+on_note(void *ctx, const struct diag *d)
+{
+	record_problem(ctx, d, "note", true);
+}
+
+engine *
+engine_new(const rule_set *rs, const struct engine_opts *opts)
+{
+	engine *e = xcalloc(1, sizeof(*e));
+	const struct rule *rules = rules_list(rs, &e->nrules);
+	size_t i;
+
+	e->rs = rs;
+	e->opts = opts;
+	e->cx.e = e;
+	e->strings = arena_new();
+	e->notes_seen = keymap_new(1);
+	e->states = xcalloc(e->nrules, sizeof(*e->states));
+	for (i = 0; i < e->nrules; i++)
+		if (rules[i].check->state_new != NULL)
+			e->states[i] = rules[i].check->state_new(&rules[i]);
+	e->sink.ctx = e;
+	e->sink.on_line = on_line;
+	e->sink.on_reject = on_reject;
+	e->sink.on_error = on_reject;
+	e->sink.on_note = on_note;
+	return e;
+}
+
+const struct input_sink *
+engine_sink(engine *e)
+{
+	return &e->sink;
+}
+
+void
+engine_begin_file(engine *e, const char *name, unsigned file_index)
+{
+	e->file = name;
+	e->file_index = file_index;
+	e->file_invoices = keymap_new(sizeof(struct inv_state *));
+	e->checked = e->skipped = 0;
+	e->last_inv = NULL;
+	e->last_key_len = 0;
+}
+
+static const char *
+input_format_label(const struct input_counts *c)
+{
+	return c->format_known ? input_format_name(c->format) : "";
+}
+
+static void
+finish_invoice(void *ctx, const void *key, size_t len, void *value)
+{
+	engine *e = ctx;
+	struct inv_state *is = *(struct inv_state **)value;
+	struct invoice_summary *s;
+	const struct matter *m = NULL;
+	int64_t billed, risk;
+	size_t i;
+
+	(void)key;
+	(void)len;
+	e->cur = is;
+	for (i = 0; i < e->nrules; i++) {
+		const struct rule *r = &is->rules[i];
+
+		if (!r->enabled || r->check->on_invoice == NULL ||
+		    !invoice_in_scope(r, &is->inv))
+			continue;
+		e->cx.rule = i;
+		r->check->on_invoice(&e->cx, r, &is->inv);
+	}
+	xgrow(&e->invoices, &e->invoices_cap, e->ninvoices + 1,
+	    sizeof(*e->invoices));
+	s = &e->invoices[e->ninvoices++];
+	memset(s, 0, sizeof(*s));
+	s->firm = is->inv.firm;
+	s->firm_name = is->firm_name;
+	s->invoice = is->inv.number;
+	s->matter = is->inv.matter;
+	if (is->firm != NULL)
+		m = firm_matter(is->firm, is->inv.matter,
+		    strlen(is->inv.matter));
+	s->cost_center = m && m->cost_center ? m->cost_center : "";
+	s->po = m && m->po ? m->po : "";
+	s->file = is->inv.file;
+	s->file_index = is->inv.file_index;
+	s->row = is->inv.first_row;
+	s->date = is->inv.date;
+	s->lines = is->inv.nlines;
+	s->lines_with_findings = is->lines_with_findings;
+	s->nfindings = is->nfindings;
+	/* What the firm asks to be paid is the stated invoice total; an
+	 * export without one asks for the sum of its lines. */
+	billed = is->inv.has_stated_total ? is->inv.stated_total :
+	    is->inv.line_sum;
+	risk = is->line_risk;
+	if (dec_add(&risk, is->inv_risk) < 0 || risk > billed)
+		risk = billed > 0 ? billed : 0;
+	s->billed = billed;
+	s->at_risk = risk;
+	s->approved = billed - risk;
+	s->verdict = is->worst == SEV_ERROR ? VERDICT_REJECT :
+	    is->worst == SEV_WARNING ? VERDICT_REVIEW : VERDICT_APPROVE;
+	free(is);
+	e->cur = NULL;
+}
+
+void
+engine_end_file(engine *e, const struct input_counts *c)
+{
+	struct input_summary *in;
+
+	keymap_each(e->file_invoices, finish_invoice, e);
+	keymap_free(e->file_invoices);
+	e->file_invoices = NULL;
+	e->last_inv = NULL;
+	xgrow(&e->inputs, &e->inputs_cap, e->ninputs + 1, sizeof(*e->inputs));
+	in = &e->inputs[e->ninputs++];
+	in->file = keep(e, e->file, strlen(e->file));
+	in->format = input_format_label(c);
+	in->records = c->records;
+	in->checked = e->checked;
+	in->skipped = e->skipped;
+	in->rejected = c->rejected;
+	in->failed = c->failed || c->rejected > 0;
+}
+
+void
+engine_input_error(engine *e, const char *name, const struct diag *d)
+{
+	struct input_summary *in;
+
+	add_error(&e->errors, &e->nerrors, &e->errors_cap, name, 0, d->msg, e);
+	if (e->opts->errfp != NULL)
+		diag_print(e->opts->errfp, d, "error");
+	xgrow(&e->inputs, &e->inputs_cap, e->ninputs + 1, sizeof(*e->inputs));
+	in = &e->inputs[e->ninputs++];
+	memset(in, 0, sizeof(*in));
+	in->file = keep(e, name, strlen(name));
+	in->format = "";
+	in->failed = true;
+}
+
+bool
+engine_stream_failed(const engine *e)
+{
+	return e->stream_failed;
+}
+
+/* ---- the result --------------------------------------------------- */
+
+/* Totals of totals: past INT64_MAX ten-thousandths (9e14 in money) they
+ * stick at the limit rather than wrap. */
+static void
+saturating_add(int64_t *acc, int64_t v)
+{
+	if (dec_add(acc, v) < 0)
+		*acc = v > 0 ? INT64_MAX : INT64_MIN;
+}
+
+static int
+cmp_finding(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+	int c = strcmp(x->firm, y->firm);
+
+	if (c != 0)
+		return c;
+	if (x->file_index != y->file_index)
+		return x->file_index < y->file_index ? -1 : 1;
+	if (x->row != y->row)
+		return x->row < y->row ? -1 : 1;
+	if (x->rule_index != y->rule_index)
+		return x->rule_index < y->rule_index ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int
+cmp_invoice(const void *a, const void *b)
+{
+	const struct invoice_summary *x = a, *y = b;
+	int c = strcmp(x->firm, y->firm);
+
+	if (c != 0)
+		return c;
+	if (x->file_index != y->file_index)
+		return x->file_index < y->file_index ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static void
+build_firms(engine *e, struct run_result *res)
+{
+	size_t i, j, k = 0;
+
+	res->firms = xcalloc(e->ninvoices ? e->ninvoices : 1,
+	    sizeof(*res->firms));
+	for (i = 0; i < e->ninvoices; i++) {
+		const struct invoice_summary *s = &e->invoices[i];
+		struct firm_summary *f;
+
+		if (res->nfirms == 0 ||
+		    strcmp(res->firms[res->nfirms - 1].firm, s->firm) != 0) {
+			f = &res->firms[res->nfirms++];
+			f->firm = s->firm;
+			f->firm_name = s->firm_name;
+			f->by_rule = xcalloc(e->nrules ? e->nrules : 1,
+			    sizeof(*f->by_rule));
+		}
+		f = &res->firms[res->nfirms - 1];
+		f->invoices++;
+		if (s->verdict != VERDICT_APPROVE)
+			f->invoices_with_findings++;
+		f->lines += s->lines;
+		f->lines_with_findings += s->lines_with_findings;
+		saturating_add(&f->billed, s->billed);
+		saturating_add(&f->at_risk, s->at_risk);
+	}
+	for (i = 0; i < res->nfirms; i++) {
+		struct firm_summary *f = &res->firms[i];
+		const struct rule *rules = rules_list(e->rs, &j);
+
+		f->exception_rate_bp = f->invoices ? (unsigned)(
+		    f->invoices_with_findings * 10000 / f->invoices) : 0;
+		for (j = 0; j < e->nrules; j++) {
+			f->by_rule[j].rule = rules[j].id;
+			f->by_rule[j].check = rules[j].check->name;
+		}
+		/* Findings are sorted by firm, so one pass fills every firm. */
+		for (; k < res->nfindings &&
+		    strcmp(res->findings[k].firm, f->firm) == 0; k++) {
+			struct rule_tally *t =
+			    &f->by_rule[res->findings[k].rule_index];
+
+			t->count++;
+			saturating_add(&t->at_risk, res->findings[k].at_risk);
+		}
+		for (j = 0; j < e->nrules; j++)
+			if (f->by_rule[j].count > 0)
+				f->by_rule[f->nby_rule++] = f->by_rule[j];
+	}
+}
+
+struct result_owner {
+	struct run_result res;
+	arena            *strings;
+};
+
+struct run_result *
+engine_finish(engine *e)
+{
+	struct result_owner *o = xcalloc(1, sizeof(*o));
+	struct run_result *res = &o->res;
+	const struct rule *rules = rules_list(e->rs, &(size_t){0});
+	size_t i;
+
+	for (i = 0; i < e->nrules; i++) {
+		if (!rules[i].enabled || rules[i].check->on_end == NULL)
+			continue;
+		e->cx.rule = i;
+		rules[i].check->on_end(&e->cx, &rules[i]);
+	}
+	qsort(e->findings, e->nfindings, sizeof(*e->findings), cmp_finding);
+	qsort(e->invoices, e->ninvoices, sizeof(*e->invoices), cmp_invoice);
+	res->findings = e->findings;
+	res->nfindings = e->nfindings;
+	res->invoices = e->invoices;
+	res->ninvoices = e->ninvoices;
+	res->inputs = e->inputs;
+	res->ninputs = e->ninputs;
+	res->errors = e->errors;
+	res->nerrors = e->nerrors;
+	res->notes = e->notes;
+	res->nnotes = e->nnotes;
+	build_firms(e, res);
+	for (i = 0; i < res->ninputs; i++) {
+		res->records += res->inputs[i].records;
+		res->checked += res->inputs[i].checked;
+		res->rejected += res->inputs[i].rejected;
+	}
+	for (i = 0; i < res->nfirms; i++) {
+		res->lines += res->firms[i].lines;
+		saturating_add(&res->billed, res->firms[i].billed);
+		saturating_add(&res->at_risk, res->firms[i].at_risk);
+	}
+	for (i = 0; i < res->nfindings; i++)
+		res->count_by_severity[res->findings[i].severity]++;
+	res->rules_name = rules_name(e->rs);
+	res->rules_file = rules_file(e->rs);
+	res->rules_sha256 = rules_sha256(e->rs);
+	res->currency = rules_currency(e->rs) ? rules_currency(e->rs) : "";
+	o->strings = e->strings;
+	e->strings = NULL;
+	e->findings = NULL;
+	e->invoices = NULL;
+	e->inputs = NULL;
+	e->errors = e->notes = NULL;
+	return res;
+}
+
+void
+engine_free(engine *e)
+{
+	const struct rule *rules;
+	size_t i, n;
+
+	if (e == NULL)
+		return;
+	rules = rules_list(e->rs, &n);
+	for (i = 0; i < e->nrules; i++)
+		if (e->states[i] != NULL)
+			rules[i].check->state_free(e->states[i]);
+	free(e->states);
+	keymap_free(e->notes_seen);
+	keymap_free(e->file_invoices);
+	free(e->last_key);
+	free(e->findings);
+	free(e->invoices);
+	free(e->inputs);
+	free(e->errors);
+	free(e->notes);
+	arena_free(e->strings);
+	free(e);
+}
+
+void
+run_result_free(struct run_result *res)
+{
+	struct result_owner *o = (struct result_owner *)res;
+	size_t i;
+
+	if (res == NULL)
+		return;
+	for (i = 0; i < res->nfirms; i++)
+		free(res->firms[i].by_rule);
+	free(res->firms);
+	free(res->findings);
+	free(res->invoices);
+	free(res->inputs);
+	free(res->errors);
+	free(res->notes);
+	arena_free(o->strings);
+	free(o);
+}

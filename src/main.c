@@ -1,0 +1,726 @@
+/* main.c - the command line: options -> rules -> for each input, stream
+ * and check -> report -> exit status.  The only file that sees argv, the
+ * environment, exit codes and the standard streams. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "engine.h"
+#include "input.h"
+#include "outfile.h"
+#include "report.h"
+#include "rules.h"
+#include "xalloc.h"
+
+#ifndef BILLCHECK_VERSION
+#define BILLCHECK_VERSION "0.0.0"
+#endif
+
+enum exit_code {
+	EXIT_CLEAN = 0,    /* no finding at or above --fail-on */
+	EXIT_FINDINGS = 1, /* at least one such finding */
+	EXIT_TROUBLE = 2   /* usage, rules, unreadable input, write error */
+};
+
+extern const char default_rules_yaml[];
+extern const size_t default_rules_len;
+
+#define DEFAULT_RULES_NAME "(built-in default rules)"
+#define READ_CHUNK ((size_t)1 << 20)
+
+struct options {
+	const char   *rules;
+	const char   *format;
+	const char   *output;
+	const char   *per_firm;
+	int           fail_on;      /* severity, or -1 for never */
+	const char  **firms;
+	size_t        nfirms, firms_cap;
+	const char   *color;
+	bool          quiet, check_rules, list_checks;
+	struct input_opts input;
+};
+
+static void
+usage(FILE *fp)
+{
+	fputs(
+"usage: billcheck [-hqV] [-r rules.yaml] [-f text|csv|json|jsonl] [-o file]\n"
+"                 [--per-firm dir] [--fail-on error|warning|info|never]\n"
+"                 [--firm id]... [--set FIELD=VALUE]... [--color when]\n"
+"                 [--check-rules] [--list-checks] [file|dir|-]...\n"
+"\n"
+"Checks law-firm invoices (LEDES 1998B, LEDES 1998BI V2, CSV exports)\n"
+"against billing guideline rules and reports every exception per firm.\n"
+"\n"
+"  -r, --rules FILE     guideline rules (YAML); default: the built-in set\n"
+"  -f, --format FMT     text (default), csv, json or jsonl\n"
+"  -o, --output FILE    write the report there (atomically)\n"
+"      --per-firm DIR   also write one report per firm: DIR/<firm>.<ext>\n"
+"      --fail-on SEV    findings that make the exit status 1 (default error)\n"
+"      --firm ID        check only this firm (repeatable)\n"
+"      --set F=V        a field the input lacks, e.g. LAW_FIRM_ID=24-6437381\n"
+"      --check-rules    validate the rules file, print a summary, exit\n"
+"      --list-checks    print the check catalog with parameters\n"
+"      --color WHEN     auto (default), always or never; NO_COLOR is honoured\n"
+"  -q, --quiet          no notes on stderr (errors are still printed)\n"
+"  -h, --help           this help\n"
+"  -V, --version        the version\n"
+"\n"
+"A directory means every .txt, .csv, .ledes and .tsv file in it, recursively,\n"
+"in sorted order; - is standard input.\n"
+"Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage error,\n"
+"invalid rules, or input that could not be read in full.\n", fp);
+}
+
+static void die_usage(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+static void
+die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("billcheck: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n", stderr);
+	fputs("Try 'billcheck --help' for more information.\n", stderr);
+	exit(EXIT_TROUBLE);
+}
+
+static int
+parse_severity(const char *s)
+{
+	if (strcmp(s, "error") == 0)
+		return SEV_ERROR;
+	if (strcmp(s, "warning") == 0)
+		return SEV_WARNING;
+	if (strcmp(s, "info") == 0)
+		return SEV_INFO;
+	if (strcmp(s, "never") == 0)
+		return -1;
+	die_usage("--fail-on takes error, warning, info or never, not '%s'", s);
+	return -1;
+}
+
+static void
+parse_set(struct options *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	enum field_id f;
+
+	if (eq == NULL || eq == arg)
+		die_usage("--set takes FIELD=VALUE, not '%s'", arg);
+	f = field_lookup(arg, (size_t)(eq - arg));
+	if (f == F__COUNT)
+		die_usage("--set: '%s' is not a LEDES field name", arg);
+	o->input.defaults[f] = eq + 1;
+}
+
+static void
+parse_options(struct options *o, int argc, char **argv)
+{
+	enum { OPT_PER_FIRM = 256, OPT_FAIL_ON, OPT_FIRM, OPT_SET,
+		OPT_CHECK_RULES, OPT_LIST_CHECKS, OPT_COLOR };
+	static const struct option longopts[] = {
+		{"check-rules", no_argument, NULL, OPT_CHECK_RULES},
+		{"color", required_argument, NULL, OPT_COLOR},
+		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+		{"firm", required_argument, NULL, OPT_FIRM},
+		{"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{"list-checks", no_argument, NULL, OPT_LIST_CHECKS},
+		{"output", required_argument, NULL, 'o'},
+		{"per-firm", required_argument, NULL, OPT_PER_FIRM},
+		{"quiet", no_argument, NULL, 'q'},
+		{"rules", required_argument, NULL, 'r'},
+		{"set", required_argument, NULL, OPT_SET},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	o->format = "text";
+	o->fail_on = SEV_ERROR;
+	o->color = "auto";
+	o->input.date_form = DATE_AUTO;
+	while ((c = getopt_long(argc, argv, "f:ho:qr:V", longopts, NULL)) !=
+	    -1) {
+		switch (c) {
+		case 'f':
+			o->format = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_CLEAN);
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'r':
+			o->rules = optarg;
+			break;
+		case 'V':
+			printf("billcheck %s\n", BILLCHECK_VERSION);
+			exit(EXIT_CLEAN);
+		case OPT_CHECK_RULES:
+			o->check_rules = true;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") != 0 &&
+			    strcmp(optarg, "always") != 0 &&
+			    strcmp(optarg, "never") != 0)
+				die_usage("--color takes auto, always or "
+				    "never, not '%s'", optarg);
+			o->color = optarg;
+			break;
+		case OPT_FAIL_ON:
+			o->fail_on = parse_severity(optarg);
+			break;
+		case OPT_FIRM:
+			xgrow(&o->firms, &o->firms_cap, o->nfirms + 1,
+			    sizeof(*o->firms));
+			o->firms[o->nfirms++] = optarg;
+			break;
+		case OPT_LIST_CHECKS:
+			o->list_checks = true;
+			break;
+		case OPT_PER_FIRM:
+			o->per_firm = optarg;
+			break;
+		case OPT_SET:
+			parse_set(o, optarg);
+			break;
+		default:
+			fputs("Try 'billcheck --help' for more information.\n",
+			    stderr);
+			exit(EXIT_TROUBLE);
+		}
+	}
+	if (report_writer_for(o->format) == NULL)
+		die_usage("unknown format '%s' (text, csv, json or jsonl)",
+		    o->format);
+}
+
+/* ---- reading files ------------------------------------------------ */
+
+/* Reads a whole (small) file; returns NULL with errno set on failure. */
+static char *
+slurp(const char *path, size_t max, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+
+	if (fp == NULL)
+		return NULL;
+	for (;;) {
+		xgrow(&buf, &cap, n + 65536, 1);
+		got = fread(buf + n, 1, cap - n, fp);
+		n += got;
+		if (n > max) {
+			fclose(fp);
+			free(buf);
+			errno = EFBIG;
+			return NULL;
+		}
+		if (got == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		fclose(fp);
+		free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	fclose(fp);
+	*len = n;
+	return buf;
+}
+
+static rule_set *
+load_rules(const struct options *o)
+{
+	rule_set *rs = NULL;
+	struct diag d = {0};
+	char *buf;
+	size_t len;
+
+	if (o->rules == NULL) {
+		if (rules_load(&rs, DEFAULT_RULES_NAME, default_rules_yaml,
+		    default_rules_len, stderr, &d) < 0)
+			return NULL;
+		return rs;
+	}
+	buf = slurp(o->rules, RULES_MAX_BYTES, &len);
+	if (buf == NULL) {
+		fprintf(stderr, "billcheck: %s: error: %s\n", o->rules,
+		    errno == EFBIG ? "rules file is larger than 8 MiB" :
+		    strerror(errno));
+		return NULL;
+	}
+	if (rules_load(&rs, o->rules, buf, len, stderr, &d) < 0)
+		rs = NULL;
+	free(buf);
+	return rs;
+}
+
+struct inputs {
+	char  **paths;
+	size_t  n, cap;
+};
+
+static void
+add_input(struct inputs *in, char *path)
+{
+	xgrow(&in->paths, &in->cap, in->n + 1, sizeof(*in->paths));
+	in->paths[in->n++] = path;
+}
+
+static bool
+wanted_name(const char *name)
+{
+	static const char *const ext[] = {".txt", ".csv", ".ledes", ".tsv"};
+	size_t n = strlen(name), i, k;
+
+	if (name[0] == '.')
+		return false;
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		k = strlen(ext[i]);
+		if (n > k && strcasecmp(name + n - k, ext[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds the wanted files under dir, sorted, recursively. */
+static void
+add_dir(struct inputs *in, const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+
+	if (d == NULL || depth > 32) {
+		if (d != NULL)
+			closedir(d);
+		add_input(in, xstrdup(dir)); /* reported when opened */
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 || de->d_name[0] == '.')
+			continue;
+		xgrow(&names, &cap, n + 1, sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(dir) + strlen(names[i]) + 2;
+		char *path = xmalloc(len);
+		struct stat st;
+
+		snprintf(path, len, "%s%s%s", dir,
+		    dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			add_dir(in, path, depth + 1);
+			free(path);
+		} else if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    wanted_name(names[i])) {
+			add_input(in, path);
+		} else {
+			free(path);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void
+collect_inputs(struct inputs *in, int argc, char **argv)
+{
+	struct stat st;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 &&
+		    S_ISDIR(st.st_mode))
+			add_dir(in, argv[i], 0);
+		else
+			add_input(in, xstrdup(argv[i]));
+	}
+}
+
+/* Streams one input through a reader into the engine. */
+static void
+check_input(engine *e, const struct options *o, const char *path,
+    unsigned index, char *buf)
+{
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	struct input_counts counts;
+	input_reader *r;
+	struct diag d;
+	size_t n;
+
+	if (fp == NULL) {
+		diag_set(&d, DIAG_IO, (struct diag_pos){name, 0, 0},
+		    "cannot open: %s", strerror(errno));
+		engine_input_error(e, name, &d);
+		return;
+	}
+	engine_begin_file(e, name, index);
+	r = input_reader_new(name, index, &o->input, engine_sink(e));
+	while ((n = fread(buf, 1, READ_CHUNK, fp)) > 0)
+		input_reader_feed(r, buf, n);
+	if (ferror(fp)) {
+		diag_set(&d, DIAG_IO, (struct diag_pos){name, 0, 0},
+		    "read error: %s", strerror(errno));
+		engine_sink(e)->on_error(engine_sink(e)->ctx, &d);
+	} else {
+		input_reader_finish(r);
+	}
+	input_reader_counts(r, &counts);
+	if (ferror(fp))
+		counts.failed = true;
+	engine_end_file(e, &counts);
+	input_reader_free(r);
+	if (fp != stdin)
+		fclose(fp);
+}
+
+/* ---- writing reports ---------------------------------------------- */
+
+static int
+stream_finding(void *ctx, const struct finding *f)
+{
+	struct outfile *out = ctx;
+
+	return report_jsonl_finding(out->fp, f);
+}
+
+/* A view of res holding only one firm's findings, invoices and summary. */
+static void
+firm_view(const struct run_result *res, size_t firm, struct run_result *v)
+{
+	const char *id = res->firms[firm].firm;
+	size_t i;
+
+	*v = *res;
+	v->firms = &res->firms[firm];
+	v->nfirms = 1;
+	v->findings = NULL;
+	v->nfindings = 0;
+	for (i = 0; i < res->nfindings; i++) {
+		if (strcmp(res->findings[i].firm, id) != 0)
+			continue;
+		if (v->findings == NULL)
+			v->findings = &res->findings[i];
+		v->nfindings++;
+	}
+	v->invoices = NULL;
+	v->ninvoices = 0;
+	for (i = 0; i < res->ninvoices; i++) {
+		if (strcmp(res->invoices[i].firm, id) != 0)
+			continue;
+		if (v->invoices == NULL)
+			v->invoices = &res->invoices[i];
+		v->ninvoices++;
+	}
+	v->billed = res->firms[firm].billed;
+	v->at_risk = res->firms[firm].at_risk;
+	v->lines = res->firms[firm].lines;
+	memset(v->count_by_severity, 0, sizeof(v->count_by_severity));
+	for (i = 0; i < v->nfindings; i++)
+		v->count_by_severity[v->findings[i].severity]++;
+}
+
+/* The firm id as a file name: letters, digits, '-', '_' and '.' kept. */
+static char *
+firm_file(const char *dir, const char *firm, const char *ext)
+{
+	size_t n = strlen(dir) + strlen(firm) + strlen(ext) + 16, i, o;
+	char *path = xmalloc(n), *safe = xmalloc(strlen(firm) + 8);
+
+	for (i = 0, o = 0; firm[i] != '\0'; i++) {
+		char c = firm[i];
+		bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    (c == '.' && o > 0);
+
+		safe[o++] = keep ? c : '_';
+	}
+	if (o == 0) {
+		memcpy(safe, "unknown", 7);
+		o = 7;
+	}
+	safe[o] = '\0';
+	snprintf(path, n, "%s/%s.%s", dir, safe, ext);
+	free(safe);
+	return path;
+}
+
+static int
+write_whole(const struct report_writer *w, FILE *fp,
+    const struct run_result *res, const struct report_opts *ro)
+{
+	size_t i;
+
+	if (w->finding != NULL) {
+		for (i = 0; i < res->nfindings; i++)
+			if (w->finding(fp, &res->findings[i]) < 0)
+				return -1;
+		return 0;
+	}
+	return w->write(fp, res, ro);
+}
+
+static int
+write_per_firm(const struct options *o, const struct report_writer *w,
+    const struct run_result *res)
+{
+	struct report_opts ro = {false};
+	struct run_result view;
+	struct outfile out;
+	struct diag d;
+	size_t i;
+	int rc = 0;
+
+	if (mkdir(o->per_firm, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "billcheck: %s: error: cannot create the "
+		    "directory: %s\n", o->per_firm, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < res->nfirms; i++) {
+		char *path = firm_file(o->per_firm, res->firms[i].firm,
+		    w->extension);
+
+		firm_view(res, i, &view);
+		if (outfile_open(&out, path, &d) < 0) {
+			diag_print(stderr, &d, "error");
+			rc = -1;
+		} else if (write_whole(w, out.fp, &view, &ro) < 0) {
+			outfile_abort(&out);
+			fprintf(stderr, "billcheck: %s: error: write error\n",
+			    path);
+			rc = -1;
+		} else if (outfile_commit(&out, &d) < 0) {
+			diag_print(stderr, &d, "error");
+			rc = -1;
+		}
+		free(path);
+	}
+	return rc;
+}
+
+static bool
+use_color(const struct options *o)
+{
+	const char *no = getenv("NO_COLOR");
+
+	if (strcmp(o->color, "always") == 0)
+		return true;
+	if (strcmp(o->color, "never") == 0 || (no != NULL && no[0] != '\0'))
+		return false;
+	return o->output == NULL && isatty(STDOUT_FILENO);
+}
+
+/* ---- the two side commands ---------------------------------------- */
+
+static const char *
+param_type_name(enum param_type t)
+{
+	switch (t) {
+	case PARAM_AMOUNT:
+		return "amount";
+	case PARAM_FRACTION:
+		return "fraction";
+	case PARAM_PERCENT:
+		return "percent";
+	case PARAM_COUNT:
+		return "count";
+	case PARAM_BOOL:
+		return "bool";
+	case PARAM_STRING:
+		return "string";
+	case PARAM_LIST:
+		return "list";
+	case PARAM_CAPS:
+		return "caps";
+	case PARAM_DATES:
+		return "dates";
+	}
+	return "";
+}
+
+static void
+list_checks(void)
+{
+	const struct check *const *cat;
+	size_t n, i, j;
+
+	cat = check_catalog(&n);
+	puts("Checks (use as 'check:' in a rule; every rule also takes id, "
+	    "severity, clause,\nmessage, enabled, reduction, firms, matters, "
+	    "classes, types, from, to):\n");
+	for (i = 0; i < n; i++) {
+		printf("%s\n    %s\n", cat[i]->name, cat[i]->summary);
+		for (j = 0; j < cat[i]->nparams; j++) {
+			const struct param_spec *p = &cat[i]->params[j];
+
+			printf("    %-12s %-8s %s", p->name,
+			    param_type_name(p->type), p->help);
+			if (p->dflt != NULL)
+				printf(" (default %s)", p->dflt);
+			putchar('\n');
+		}
+	}
+}
+
+static void
+summarize_rules(const rule_set *rs, const char *file)
+{
+	size_t n, i, enabled = 0, tks = 0, matters = 0;
+	const struct rule *r = rules_list(rs, &n);
+
+	for (i = 0; i < n; i++)
+		enabled += r[i].enabled;
+	for (i = 0; i < rules_nfirms(rs); i++) {
+		tks += rules_firm_at(rs, i)->ntks;
+		matters += rules_firm_at(rs, i)->nmatters;
+	}
+	printf("%s: ok: %zu rules (%zu enabled), %zu firms, %zu timekeepers, "
+	    "%zu matters; sha256 %s\n", file, n, enabled, rules_nfirms(rs),
+	    tks, matters, rules_sha256(rs));
+}
+
+/* ---- main --------------------------------------------------------- */
+
+static bool
+has_failed_input(const struct run_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->ninputs; i++)
+		if (res->inputs[i].failed)
+			return true;
+	return res->nerrors > 0;
+}
+
+static bool
+fails(const struct run_result *res, int fail_on)
+{
+	int s;
+
+	if (fail_on < 0)
+		return false;
+	for (s = fail_on; s <= SEV_ERROR; s++)
+		if (res->count_by_severity[s] > 0)
+			return true;
+	return false;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	const struct report_writer *w;
+	struct engine_opts eo;
+	struct report_opts ro;
+	struct run_result *res;
+	struct inputs in = {0};
+	struct outfile out;
+	struct diag d;
+	rule_set *rs;
+	engine *e;
+	char *buf;
+	size_t i;
+	int status;
+
+	memset(&o, 0, sizeof(o));
+	parse_options(&o, argc, argv);
+	if (o.list_checks) {
+		list_checks();
+		return EXIT_CLEAN;
+	}
+	rs = load_rules(&o);
+	if (rs == NULL)
+		return EXIT_TROUBLE;
+	if (o.check_rules) {
+		summarize_rules(rs, o.rules ? o.rules : DEFAULT_RULES_NAME);
+		rules_free(rs);
+		return EXIT_CLEAN;
+	}
+	rules_input_opts(rs, &o.input);
+	if (optind >= argc) {
+		rules_free(rs);
+		die_usage("%s", "no invoice files given (a file, a directory, "
+		    "or - for standard input)");
+	}
+	collect_inputs(&in, argc - optind, argv + optind);
+	w = report_writer_for(o.format);
+	if (outfile_open(&out, o.output, &d) < 0) {
+		diag_print(stderr, &d, "error");
+		rules_free(rs);
+		return EXIT_TROUBLE;
+	}
+	memset(&eo, 0, sizeof(eo));
+	eo.firms = o.firms;
+	eo.nfirms = o.nfirms;
+	eo.errfp = stderr;
+	eo.quiet = o.quiet;
+	if (w->finding != NULL) {
+		eo.on_finding = stream_finding;
+		eo.on_finding_ctx = &out;
+	}
+	e = engine_new(rs, &eo);
+	buf = xmalloc(READ_CHUNK);
+	for (i = 0; i < in.n; i++)
+		check_input(e, &o, in.paths[i], (unsigned)i, buf);
+	free(buf);
+	res = engine_finish(e);
+	res->version = BILLCHECK_VERSION;
+	ro.color = w->finding == NULL && use_color(&o);
+	status = fails(res, o.fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
+	if (has_failed_input(res))
+		status = EXIT_TROUBLE;
+	if (engine_stream_failed(e) || w->write(out.fp, res, &ro) < 0) {
+		fprintf(stderr, "billcheck: %s: error: write error: %s\n",
+		    o.output ? o.output : "<stdout>", strerror(errno));
+		outfile_abort(&out);
+		status = EXIT_TROUBLE;
+	} else if (outfile_commit(&out, &d) < 0) {
+		diag_print(stderr, &d, "error");
+		status = EXIT_TROUBLE;
+	}
+	if (o.per_firm != NULL && write_per_firm(&o, w, res) < 0)
+		status = EXIT_TROUBLE;
+	run_result_free(res);
+	engine_free(e);
+	rules_free(rs);
+	for (i = 0; i < in.n; i++)
+		free(in.paths[i]);
+	free(in.paths);
+	free(o.firms);
+	return status;
+}
