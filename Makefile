@@ -17,7 +17,7 @@ LIB_OBJ := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/default_rules.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all test check unit golden asan leakcheck install clean format lint bench
+.PHONY: all test check clang asan leakcheck install clean format lint bench
 
 all: billcheck
 
@@ -41,7 +41,7 @@ $(BUILD)/default_rules.c: rules/default.yaml
 	{ echo '/* generated from rules/default.yaml by make */'; \
 	  echo '#include <stddef.h>'; \
 	  echo 'const char default_rules_yaml[] = {'; \
-	  od -An -v -tx1 $< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  od -An -v -tx1 $< | sed 's/ *\([0-9a-f][0-9a-f]\)/(char)0x\1,/g'; \
 	  echo '0};'; \
 	  echo 'const size_t default_rules_len = sizeof(default_rules_yaml) - 1;'; \
 	} > $@
@@ -55,8 +55,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbillcheck.a
 
 # make test: unit binaries, then golden end-to-end cases; the last line is
 # "N passed, N failed" and the exit status is non-zero on any failure.
-test check: $(BUILD)/billcheck $(UNIT_BIN)
+test: $(BUILD)/billcheck $(UNIT_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh
+
+# Everything CI runs: the suite with gcc, with clang, under ASan + UBSan,
+# and the golden runs under valgrind.
+check: test clang asan leakcheck
+
+clang:
+	$(MAKE) CC=clang BUILD=build-clang test
 
 # The same suite built and run under AddressSanitizer + UBSan.
 asan:
@@ -79,6 +86,6 @@ lint:
 	clang-tidy src/*.c src/checks/*.c -- -std=c11 -Iinclude -Ibuild -D_POSIX_C_SOURCE=200809L
 
 clean:
-	rm -rf build build-asan billcheck
+	rm -rf build build-asan build-clang billcheck
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/checks/*.d)

@@ -1,0 +1,397 @@
+/* test_ledes.c - the LEDES reader on the real sample files and on broken
+ * input: every record is delivered or rejected, with its position. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decimal.h"
+#include "input.h"
+#include "xalloc.h"
+
+#ifndef DATA_DIR
+#define DATA_DIR "tests/data/ledes/"
+#endif
+
+struct seen {
+	size_t        nlines, nrejects, nerrors, nlints;
+	unsigned long rows[64];
+	int64_t       totals[64], adjs[64];
+	int           types[64];
+	char          desc[64][80];
+	char          cmid[64][32];
+	char          cls[64][8];
+	char          lint[8][160];
+	char          err[8][512];
+	unsigned long err_row[8];
+};
+
+static void
+on_line(void *ctx, struct invoice_line *l)
+{
+	struct seen *s = ctx;
+	size_t i = s->nlines++, k;
+
+	if (i >= 64)
+		return;
+	s->rows[i] = l->row;
+	s->totals[i] = l->num[N_TOTAL];
+	s->adjs[i] = l->num[N_ADJUSTMENT];
+	s->types[i] = l->type;
+	snprintf(s->desc[i], sizeof(s->desc[i]), "%.*s",
+	    (int)l->field[F_LINE_ITEM_DESCRIPTION].n,
+	    l->field[F_LINE_ITEM_DESCRIPTION].p);
+	snprintf(s->cmid[i], sizeof(s->cmid[i]), "%.*s",
+	    (int)l->field[F_CLIENT_MATTER_ID].n, l->field[F_CLIENT_MATTER_ID].p);
+	snprintf(s->cls[i], sizeof(s->cls[i]), "%s",
+	    l->tk_class ? l->tk_class : "");
+	for (k = 0; k < l->nlints; k++, s->nlints++)
+		if (s->nlints < 8)
+			snprintf(s->lint[s->nlints], sizeof(s->lint[0]), "%s",
+			    l->lints[k].msg);
+}
+
+static void
+record_diag(struct seen *s, const struct diag *d)
+{
+	size_t i = s->nrejects + s->nerrors;
+
+	if (i < 8) {
+		snprintf(s->err[i], sizeof(s->err[i]), "%s", d->msg);
+		s->err_row[i] = d->pos.line;
+	}
+}
+
+static void
+on_reject(void *ctx, const struct diag *d)
+{
+	struct seen *s = ctx;
+
+	record_diag(s, d);
+	s->nrejects++;
+}
+
+static void
+on_error(void *ctx, const struct diag *d)
+{
+	struct seen *s = ctx;
+
+	record_diag(s, d);
+	s->nerrors++;
+}
+
+static void
+on_note(void *ctx, const struct diag *d)
+{
+	(void)ctx;
+	(void)d;
+}
+
+/* Reads buf in chunks of `chunk` bytes (0 = all at once). */
+static void
+read_buf(struct seen *s, struct input_counts *c, const char *buf,
+    size_t len, size_t chunk, size_t max_record)
+{
+	struct input_sink sink = {s, on_line, on_reject, on_error, on_note};
+	struct input_opts opts;
+	input_reader *r;
+	size_t off;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.date_form = DATE_AUTO;
+	opts.max_record = max_record;
+	memset(s, 0, sizeof(*s));
+	r = input_reader_new("t.txt", 0, &opts, &sink);
+	if (chunk == 0)
+		chunk = len ? len : 1;
+	for (off = 0; off < len; off += chunk)
+		input_reader_feed(r, buf + off, len - off < chunk ? len - off :
+		    chunk);
+	input_reader_finish(r);
+	input_reader_counts(r, c);
+	input_reader_free(r);
+}
+
+static char *
+load(const char *name, size_t *len)
+{
+	char path[512];
+	FILE *fp;
+	char *buf;
+
+	snprintf(path, sizeof(path), "%s%s", DATA_DIR, name);
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	buf = xmalloc(1 << 20);
+	*len = fread(buf, 1, 1 << 20, fp);
+	fclose(fp);
+	return buf;
+}
+
+static void
+read_file(struct seen *s, struct input_counts *c, const char *name,
+    size_t chunk)
+{
+	size_t len;
+	char *buf = load(name, &len);
+
+	read_buf(s, c, buf, len, chunk, 0);
+	free(buf);
+}
+
+static void
+ledes__official_sample__six_clean_lines(void **state)
+{
+	struct seen *s = xcalloc(1, sizeof(*s));
+	struct input_counts c;
+
+	(void)state;
+	read_file(s, &c, "ledes98b_official_sample_rev2014.txt", 0);
+	assert_int_equal(c.format, FMT_LEDES98B);
+	assert_int_equal(c.records, 6);
+	assert_int_equal(c.rejected, 0);
+	assert_false(c.failed);
+	assert_int_equal(s->nlines, 6);
+	assert_int_equal(s->nlints, 0);
+	assert_int_equal(s->rows[0], 3);
+	assert_int_equal(s->rows[5], 8);
+	assert_int_equal(s->totals[0], 6300000);
+	assert_int_equal(s->adjs[0], -700000);
+	assert_int_equal(s->types[5], LINE_ADJ_FEE);
+	assert_int_equal(s->adjs[5], 12500000); /* "1250." */
+	assert_string_equal(s->desc[0],
+	    "Research Attorney\xe2\x80\x99s fees, Set off claim");
+	assert_string_equal(s->cls[0], "PARTNR");
+	free(s);
+}
+
+static void
+ledes__any_chunking__same_records(void **state)
+{
+	static const char *const files[] = {
+		"ledes98b_official_sample_rev2014.txt",
+		"ledes98b_pre2014_sample_crlf.txt",
+		"ledes98bi_v2_sample.txt",
+		"mitratech_corridor_credit_line_98b.txt",
+		"ledes98b_invalid_field_header_crlf.txt",
+	};
+	static const size_t chunks[] = {1, 2, 3, 7, 64};
+	struct seen *a = xcalloc(1, sizeof(*a)), *b = xcalloc(1, sizeof(*b));
+	struct input_counts ca, cb;
+	size_t i, j, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		read_file(a, &ca, files[i], 0);
+		for (j = 0; j < sizeof(chunks) / sizeof(chunks[0]); j++) {
+			read_file(b, &cb, files[i], chunks[j]);
+			assert_int_equal(a->nlines, b->nlines);
+			assert_int_equal(ca.records, cb.records);
+			assert_int_equal(ca.rejected, cb.rejected);
+			assert_int_equal(a->nerrors, b->nerrors);
+			assert_int_equal(a->nlints, b->nlints);
+			for (k = 0; k < a->nlines; k++) {
+				assert_int_equal(a->rows[k], b->rows[k]);
+				assert_int_equal(a->totals[k], b->totals[k]);
+				assert_string_equal(a->desc[k], b->desc[k]);
+			}
+		}
+	}
+	free(a);
+	free(b);
+}
+
+static void
+ledes__crlf_pre2014__legacy_classes_and_trailing_space_line(void **state)
+{
+	struct seen *s = xcalloc(1, sizeof(*s));
+	struct input_counts c;
+
+	(void)state;
+	read_file(s, &c, "ledes98b_pre2014_sample_crlf.txt", 0);
+	assert_int_equal(s->nlines, 6);
+	assert_int_equal(c.rejected, 0);
+	assert_int_equal(s->nlints, 0);
+	assert_string_equal(s->cls[0], "PARTNR");
+	assert_string_equal(s->cls[2], "ASSOC");
+	assert_string_equal(s->cmid[5], "425-936");
+	free(s);
+}
+
+static void
+ledes__headerless_credit_note__read_and_flagged_once(void **state)
+{
+	struct seen *s = xcalloc(1, sizeof(*s));
+	struct input_counts c;
+
+	(void)state;
+	read_file(s, &c, "mitratech_corridor_credit_line_98b.txt", 0);
+	assert_int_equal(s->nlines, 1);
+	assert_int_equal(s->totals[0], -13130000);
+	assert_string_equal(s->cmid[0], "BET06242011");
+	assert_int_equal(s->nlints, 1);
+	assert_string_equal(s->lint[0], "the file has no LEDES1998B[] version "
+	    "record and no field-name record");
+	free(s);
+}
+
+static void
+ledes__98bi_sample__fifty_two_fields(void **state)
+{
+	struct seen *s = xcalloc(1, sizeof(*s));
+	struct input_counts c;
+
+	(void)state;
+	read_file(s, &c, "ledes98bi_v2_sample.txt", 0);
+	assert_int_equal(c.format, FMT_LEDES98BI);
+	assert_int_equal(s->nlines, 6);
+	assert_int_equal(c.rejected, 0);
+	assert_int_equal(s->totals[0], 7176300);
+	assert_int_equal(s->totals[5], 13388100);
+	free(s);
+}
+
+static void
+ledes__unknown_version__one_error_all_rejected(void **state)
+{
+	struct seen *s = xcalloc(1, sizeof(*s));
+	struct input_counts c;
+
+	(void)state;
+	read_file(s, &c, "ledes98b_invalid_format_header_crlf.txt", 0);
+	assert_int_equal(s->nerrors, 1);
+	assert_int_equal(s->err_row[0], 1);
+	assert_string_equal(s->err[0], "unknown LEDES version 'LEDES1998Z'; "
+	    "billcheck reads LEDES1998B and LEDES98BI V2");
+	assert_true(c.failed);
+	assert_int_equal(c.records, 7); /* the names record counts too */
+	assert_int_equal(c.rejected, 7);
+	assert_int_equal(s->nlines, 0);
+	read_file(s, &c, "ledes98bi_many_field_errors.txt", 0);
+	assert_string_equal(s->err[0], "unknown LEDES version 'LEDES98BI "
+	    "V32'; billcheck reads LEDES1998B and LEDES98BI V2");
+	free(s);
+}
+
+static void
+ledes__bad_field_names__error_at_line_two(void **state)
+{
+	struct seen *s = xcalloc(1, sizeof(*s));
+	struct input_counts c;
+
+	(void)state;
+	read_file(s, &c, "ledes98b_invalid_field_header_crlf.txt", 0);
+	assert_int_equal(s->nerrors, 1);
+	assert_int_equal(s->err_row[0], 2);
+	assert_string_equal(s->err[0], "the field-name record has 1 name "
+	    "('INVALID_HEADERS'...); LEDES1998B has 24");
+	assert_int_equal(c.records, 6);
+	assert_int_equal(c.rejected, 6);
+	free(s);
+}
+
+#define HDR "LEDES1998B[]\nINVOICE_DATE|INVOICE_NUMBER|CLIENT_ID|" \
+	"LAW_FIRM_MATTER_ID|INVOICE_TOTAL|BILLING_START_DATE|" \
+	"BILLING_END_DATE|INVOICE_DESCRIPTION|LINE_ITEM_NUMBER|" \
+	"EXP/FEE/INV_ADJ_TYPE|LINE_ITEM_NUMBER_OF_UNITS|" \
+	"LINE_ITEM_ADJUSTMENT_AMOUNT|LINE_ITEM_TOTAL|LINE_ITEM_DATE|" \
+	"LINE_ITEM_TASK_CODE|LINE_ITEM_EXPENSE_CODE|LINE_ITEM_ACTIVITY_CODE|" \
+	"TIMEKEEPER_ID|LINE_ITEM_DESCRIPTION|LAW_FIRM_ID|LINE_ITEM_UNIT_COST|" \
+	"TIMEKEEPER_NAME|TIMEKEEPER_CLASSIFICATION|CLIENT_MATTER_ID[]\n"
+#define LINE(date, total) "20260305|INV1|C1|M1|" total "|20260201|" \
+	"20260228|Fees|1|F|1.0|0|" total "|" date "|L110||A101|TK1|" \
+	"Draft memo|12-3456789|" total "|Doe, Jane|PARTNR|CM1[]\n"
+
+static void
+ledes__bad_records__rejected_with_rows(void **state)
+{
+	static const char in[] = HDR
+	    LINE("20260210", "100")
+	    LINE("20260231", "100")
+	    LINE("20260211", "1e9")
+	    "20260305|INV1|C1|M1[]\n"
+	    LINE("20260212", "100");
+	struct seen *s = xcalloc(1, sizeof(*s));
+	struct input_counts c;
+
+	(void)state;
+	read_buf(s, &c, in, sizeof(in) - 1, 0, 0);
+	assert_int_equal(c.records, 5);
+	assert_int_equal(s->nlines, 2);
+	assert_int_equal(c.rejected, 3);
+	assert_int_equal(s->err_row[0], 4);
+	assert_string_equal(s->err[0], "invalid LINE_ITEM_DATE '20260231': "
+	    "no such calendar date");
+	assert_int_equal(s->err_row[1], 5);
+	assert_string_equal(s->err[1], "invalid LINE_ITEM_UNIT_COST '1e9': "
+	    "exponent notation is not allowed");
+	assert_int_equal(s->err_row[2], 6);
+	assert_string_equal(s->err[2], "record has 4 fields; LEDES1998B has "
+	    "24");
+	free(s);
+}
+
+static void
+ledes__truncated_and_oversize__rejected(void **state)
+{
+	static const char in[] = HDR LINE("20260210", "100")
+	    "20260305|INV1|C1|M1|100|2026";
+	static const char big[] = HDR LINE("20260210", "100")
+	    LINE("20260211", "100");
+	struct seen *s = xcalloc(1, sizeof(*s));
+	struct input_counts c;
+
+	(void)state;
+	read_buf(s, &c, in, sizeof(in) - 1, 0, 0);
+	assert_int_equal(s->nlines, 1);
+	assert_int_equal(c.rejected, 1);
+	assert_string_equal(s->err[0], "the last record has no '[]' "
+	    "terminator (is the file truncated?)");
+	read_buf(s, &c, big, sizeof(big) - 1, 5, 1000);
+	assert_int_equal(s->nlines, 2);
+	read_buf(s, &c, big, sizeof(big) - 1, 5, 150);
+	assert_true(c.failed); /* the names record itself is too long */
+	free(s);
+}
+
+static void
+ledes__header_only__clear_error(void **state)
+{
+	static const char in[] = HDR;
+	struct seen *s = xcalloc(1, sizeof(*s));
+	struct input_counts c;
+
+	(void)state;
+	read_buf(s, &c, in, sizeof(in) - 1, 0, 0);
+	assert_int_equal(s->nerrors, 1);
+	assert_string_equal(s->err[0], "the file has LEDES1998B header "
+	    "records but no invoice lines");
+	assert_true(c.failed);
+	read_buf(s, &c, "", 0, 0, 0);
+	assert_string_equal(s->err[0], "the file is empty: no invoice records");
+	free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ledes__official_sample__six_clean_lines),
+		cmocka_unit_test(ledes__any_chunking__same_records),
+		cmocka_unit_test(
+		    ledes__crlf_pre2014__legacy_classes_and_trailing_space_line),
+		cmocka_unit_test(
+		    ledes__headerless_credit_note__read_and_flagged_once),
+		cmocka_unit_test(ledes__98bi_sample__fifty_two_fields),
+		cmocka_unit_test(ledes__unknown_version__one_error_all_rejected),
+		cmocka_unit_test(ledes__bad_field_names__error_at_line_two),
+		cmocka_unit_test(ledes__bad_records__rejected_with_rows),
+		cmocka_unit_test(ledes__truncated_and_oversize__rejected),
+		cmocka_unit_test(ledes__header_only__clear_error),
+	};
+	return cmocka_run_group_tests_name("ledes", tests, NULL, NULL);
+}
