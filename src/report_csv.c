@@ -1,0 +1,77 @@
+/* report_csv.c - one finding per row, RFC 4180, safe to open in a sheet. */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "date.h"
+#include "decimal.h"
+#include "report.h"
+
+static const char csv_header[] =
+    "rule,check,severity,clause,firm,firm_name,invoice,matter,line,file,"
+    "row,timekeeper,date,description,billed,at_risk,message\r\n";
+
+struct cell {
+	const char *s;
+	bool        numeric; /* a number we formatted: never neutralised */
+};
+
+/* Writes the cells of one row, comma-separated, then CRLF. */
+static int
+csv_row(FILE *fp, const struct cell *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0 && fputc(',', fp) == EOF)
+			return -1;
+		if (report_csv_field(fp, c[i].s, c[i].numeric) == -1)
+			return -1;
+	}
+	if (fputs("\r\n", fp) == EOF)
+		return -1;
+	return 0;
+}
+
+static int
+csv_finding(FILE *fp, const struct finding *f)
+{
+	char row[24], date[11], billed[32], risk[32];
+	struct cell c[17];
+
+	(void)snprintf(row, sizeof(row), "%lu", f->row);
+	c[0] = (struct cell){ f->rule, false };
+	c[1] = (struct cell){ f->check, false };
+	c[2] = (struct cell){ severity_name(f->severity), false };
+	c[3] = (struct cell){ f->clause, false };
+	c[4] = (struct cell){ f->firm, false };
+	c[5] = (struct cell){ f->firm_name, false };
+	c[6] = (struct cell){ f->invoice, false };
+	c[7] = (struct cell){ f->matter, false };
+	c[8] = (struct cell){ f->line, false };
+	c[9] = (struct cell){ f->file, false };
+	c[10] = (struct cell){ row, true };
+	c[11] = (struct cell){ f->timekeeper, false };
+	c[12] = (struct cell){ date_format(date, f->date), true };
+	c[13] = (struct cell){ f->description, false };
+	c[14] = (struct cell){ dec_format(billed, f->billed, 2, false), true };
+	c[15] = (struct cell){ dec_format(risk, f->at_risk, 2, false), true };
+	c[16] = (struct cell){ f->message, false };
+	return csv_row(fp, c, sizeof(c) / sizeof(c[0]));
+}
+
+int
+report_csv_write(FILE *fp, const struct run_result *res,
+    const struct report_opts *o)
+{
+	size_t i;
+
+	(void)o;
+	if (fputs(csv_header, fp) == EOF)
+		return -1;
+	for (i = 0; i < res->nfindings; i++)
+		if (csv_finding(fp, &res->findings[i]) == -1)
+			return -1;
+	if (fflush(fp) == EOF || ferror(fp))
+		return -1;
+	return 0;
+}
