@@ -27,6 +27,8 @@ struct invoice {
 	const char       *first_line; /* LINE_ITEM_NUMBER */
 	int32_t           first_date;
 	const char       *first_timekeeper;
+	const char       *first_tk_name;
+	int64_t           first_units;
 	const char       *first_description;
 	int64_t           first_billed;
 

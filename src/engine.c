@@ -260,7 +260,8 @@ check_emit_invoice(struct check_ctx *cx, const struct rule *r,
 	f->line = inv->first_line;
 	f->row = inv->first_row;
 	f->timekeeper = inv->first_timekeeper;
-	f->tk_name = "";
+	f->tk_name = inv->first_tk_name;
+	f->units = inv->first_units;
 	f->date = inv->first_date;
 	f->description = inv->first_description;
 	f->billed = inv->first_billed;
@@ -401,6 +402,8 @@ open_invoice(engine *e, const struct invoice_line *l, const char *key,
 	is->inv.first_line = keep_text(e, l->field[F_LINE_ITEM_NUMBER]);
 	is->inv.first_date = l->date;
 	is->inv.first_timekeeper = keep_text(e, l->field[F_TIMEKEEPER_ID]);
+	is->inv.first_tk_name = keep_text(e, l->field[F_TIMEKEEPER_NAME]);
+	is->inv.first_units = l->num[N_UNITS];
 	is->inv.first_description =
 	    keep_text(e, l->field[F_LINE_ITEM_DESCRIPTION]);
 	is->inv.first_billed = l->num[N_TOTAL];

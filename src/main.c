@@ -33,7 +33,7 @@ enum exit_code {
 extern const char default_rules_yaml[];
 extern const size_t default_rules_len;
 
-#define DEFAULT_RULES_NAME "(built-in default rules)"
+#define DEFAULT_RULES_NAME "built-in"
 #define READ_CHUNK ((size_t)1 << 20)
 
 struct options {

@@ -74,18 +74,14 @@ on_line(struct check_ctx *cx, const struct rule *r,
 			return;
 		want = dec_round(want, 2);
 		if (abs64(tax - want) > tol) {
-			char rate[40];
-			int64_t pct;
+			struct text rate = l->field[F_LINE_ITEM_TAX_RATE];
 
-			/* Show the rate as the file wrote it, up to 6 places. */
-			if (dec_mul_div(&pct, l->num[N_TAX_RATE], DEC_SCALE,
-			    DEC_RATE_SCALE) < 0)
-				pct = 0;
+			/* The rate as the file wrote it: 0.061245, not 0.0612. */
 			check_emit_line(cx, r, l, overcharge(tax, want),
-			    "line tax %s, but %s x rate %s = %s",
+			    "line tax %s, but %s x rate %.*s = %s",
 			    dec_format(a, tax, 2, true),
 			    dec_format(b, base, 2, true),
-			    dec_format_trim(rate, pct, 1),
+			    (int)(rate.n > 20 ? 20 : rate.n), rate.p,
 			    dec_format(c, want, 2, true));
 		}
 	}

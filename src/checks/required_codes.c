@@ -69,8 +69,9 @@ require(struct check_ctx *cx, const struct rule *r,
 		return;
 	}
 	if (code.n == 0) {
-		check_emit_line(cx, r, l, 0, "%s without a %s code",
-		    l->type == LINE_FEE ? "fee" : "expense", what);
+		check_emit_line(cx, r, l, 0, "%s without %s %s code",
+		    l->type == LINE_FEE ? "fee" : "expense",
+		    what[0] == 'a' || what[0] == 'e' ? "an" : "a", what);
 		return;
 	}
 	if (!known(r, kind, code))
