@@ -33,7 +33,8 @@ $(BUILD)/libbillcheck.a: $(LIB_OBJ)
 
 $(BUILD)/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -DBILLCHECK_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -DBILLCHECK_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
 
 # The built-in rules are rules/default.yaml, embedded byte for byte.
 $(BUILD)/default_rules.c: rules/default.yaml
@@ -49,9 +50,10 @@ $(BUILD)/default_rules.c: rules/default.yaml
 $(BUILD)/default_rules.o: $(BUILD)/default_rules.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbillcheck.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/run_checks.h $(BUILD)/libbillcheck.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libbillcheck.a $(LIBS) $(TEST_LIBS)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libbillcheck.a $(LIBS) $(TEST_LIBS)
 
 # make test: unit binaries, then golden end-to-end cases; the last line is
 # "N passed, N failed" and the exit status is non-zero on any failure.

@@ -159,6 +159,10 @@ message_text(engine *e, const struct rule *r, const char *detail)
 	return out;
 }
 
+static struct finding *new_finding(engine *e, const struct rule *r,
+    enum severity sev, int64_t at_risk, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
 static struct finding *
 new_finding(engine *e, const struct rule *r, enum severity sev,
     int64_t at_risk, const char *fmt, va_list ap)
@@ -199,6 +203,10 @@ publish(engine *e, const struct finding *f)
 	    e->opts->on_finding(e->opts->on_finding_ctx, f) != 0)
 		e->stream_failed = true;
 }
+
+static void emit_line(struct check_ctx *cx, const struct rule *r,
+    enum severity sev, const struct invoice_line *l, int64_t at_risk,
+    const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 
 static void
 emit_line(struct check_ctx *cx, const struct rule *r, enum severity sev,
@@ -771,8 +779,12 @@ engine_finish(engine *e)
 		e->cx.rule = i;
 		rules[i].check->on_end(&e->cx, &rules[i]);
 	}
-	qsort(e->findings, e->nfindings, sizeof(*e->findings), cmp_finding);
-	qsort(e->invoices, e->ninvoices, sizeof(*e->invoices), cmp_invoice);
+	if (e->nfindings > 0)
+		qsort(e->findings, e->nfindings, sizeof(*e->findings),
+		    cmp_finding);
+	if (e->ninvoices > 0)
+		qsort(e->invoices, e->ninvoices, sizeof(*e->invoices),
+		    cmp_invoice);
 	res->findings = e->findings;
 	res->nfindings = e->nfindings;
 	res->invoices = e->invoices;

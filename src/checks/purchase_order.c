@@ -1,0 +1,151 @@
+/* purchase_order.c - invoices against a matter with a purchase order: the
+ * PO number must be on the invoice and be the matter's, and spend on the PO
+ * must stay within its amount. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks.h"
+#include "decimal.h"
+#include "keymap.h"
+#include "xalloc.h"
+
+#define KEY_PART 256
+
+struct state {
+	keymap  *spend;      /* firm|po -> int64_t, in input order */
+	unsigned file;       /* the input on_line saw last */
+	bool     seen, has_column;
+};
+
+static void *
+state_new(const struct rule *r)
+{
+	struct state *st = xcalloc(1, sizeof(*st));
+
+	(void)r;
+	st->spend = keymap_new(sizeof(int64_t));
+	return st;
+}
+
+static void
+state_free(void *p)
+{
+	struct state *st = p;
+
+	keymap_free(st->spend);
+	free(st);
+}
+
+static int
+clip(const char *s)
+{
+	size_t n = strlen(s);
+
+	return (int)(n > 40 ? 40 : n);
+}
+
+/* Remembers whether the input has a PO_NUMBER column: the invoice hook
+ * runs at the end of its file, after all of that file's lines. */
+static void
+on_line(struct check_ctx *cx, const struct rule *r,
+    const struct invoice_line *l)
+{
+	struct state *st = check_state(cx);
+
+	(void)r;
+	st->file = l->file_index;
+	st->seen = true;
+	st->has_column = l->has_column[F_PO_NUMBER];
+}
+
+/* Adds the invoice to its PO's spend and flags what goes beyond the PO
+ * amount: all of it once the PO is used up, the excess on the invoice that
+ * crosses it. */
+static void
+count_spend(struct check_ctx *cx, const struct rule *r,
+    const struct invoice *inv, const struct matter *m)
+{
+	struct state *st = check_state(cx);
+	const void *parts[2] = {inv->firm, m->po};
+	size_t lens[2] = {strlen(inv->firm), strlen(m->po)}, klen;
+	int64_t total, before, *spend;
+	char key[2 * (4 + KEY_PART)], a[32], b[32];
+
+	if (inv->has_stated_total)
+		total = inv->stated_total;
+	else if (!inv->overflow)
+		total = inv->line_sum;
+	else
+		return;
+	/* Ids past KEY_PART bytes are keyed on a prefix. */
+	if (lens[0] > KEY_PART)
+		lens[0] = KEY_PART;
+	if (lens[1] > KEY_PART)
+		lens[1] = KEY_PART;
+	klen = keymap_key(key, sizeof(key), parts, lens, 2);
+	spend = keymap_put(st->spend, key, klen, NULL);
+	before = *spend;
+	if (dec_add(spend, total) < 0)
+		*spend = total > 0 ? INT64_MAX : INT64_MIN;
+	if (total <= 0 || *spend <= m->po_amount)
+		return;
+	check_emit_invoice(cx, r, inv, *spend - (before > m->po_amount ?
+	    before : m->po_amount), "spend on %.*s reaches %s with this "
+	    "invoice, above the PO amount of %s", clip(m->po), m->po,
+	    dec_format(a, *spend, 2, true),
+	    dec_format(b, m->po_amount, 2, true));
+}
+
+static void
+on_invoice(struct check_ctx *cx, const struct rule *r,
+    const struct invoice *inv)
+{
+	const struct state *st = check_state(cx);
+	const struct firm *f = check_firm(cx);
+	const struct matter *m;
+	bool has_column;
+
+	if (f == NULL) {
+		check_note(cx, r, "firm '%.*s' is not listed in the rules, so "
+		    "it has no POs", clip(inv->firm), inv->firm);
+		return;
+	}
+	m = firm_matter(f, inv->matter, strlen(inv->matter));
+	if (m == NULL || m->po == NULL) {
+		check_note(cx, r, "matter '%.*s' of firm '%.*s' has no po in "
+		    "the rules", clip(inv->matter), inv->matter,
+		    clip(inv->firm), inv->firm);
+		return;
+	}
+	/* No line of this file was in the rule's scope: judge by format. */
+	if (st->seen && st->file == inv->file_index)
+		has_column = st->has_column;
+	else
+		has_column = inv->format == FMT_LEDES98BI;
+	if (inv->po[0] == '\0') {
+		if (has_column)
+			check_emit_invoice(cx, r, inv, 0, "invoice without a "
+			    "PO number; matter %.*s is on %.*s",
+			    clip(inv->matter), inv->matter, clip(m->po),
+			    m->po);
+		else
+			check_note(cx, r, "input has no PO_NUMBER column; "
+			    "missing PO numbers are not checked");
+	} else if (strcmp(inv->po, m->po) != 0) {
+		check_emit_invoice(cx, r, inv, 0, "PO %.*s is not the "
+		    "matter's PO %.*s", clip(inv->po), inv->po, clip(m->po),
+		    m->po);
+	}
+	if (m->has_po_amount)
+		count_spend(cx, r, inv, m);
+}
+
+const struct check check_purchase_order = {
+	.name = "purchase_order",
+	.summary = "invoice without the matter's PO number, or spend on the "
+		   "PO beyond its amount",
+	.state_new = state_new,
+	.state_free = state_free,
+	.on_line = on_line,
+	.on_invoice = on_invoice,
+};
