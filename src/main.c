@@ -588,7 +588,7 @@ list_checks(void)
 		for (j = 0; j < cat[i]->nparams; j++) {
 			const struct param_spec *p = &cat[i]->params[j];
 
-			printf("    %-12s %-8s %s", p->name,
+			printf("    %-16s %-8s %s", p->name,
 			    param_type_name(p->type), p->help);
 			if (p->dflt != NULL)
 				printf(" (default %s)", p->dflt);

@@ -1,0 +1,92 @@
+/* group.c - helpers shared by the cross-line group checks. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decimal.h"
+#include "group.h"
+#include "xalloc.h"
+
+void
+group_files_keep(struct group_files *gf, unsigned index, const char *name)
+{
+	size_t i;
+
+	if (index < gf->n && gf->v[index] != NULL)
+		return;
+	if (index >= gf->n) {
+		gf->v = xrealloc(gf->v, ((size_t)index + 1) * sizeof(*gf->v));
+		for (i = gf->n; i <= index; i++)
+			gf->v[i] = NULL;
+		gf->n = (size_t)index + 1;
+	}
+	gf->v[index] = xstrdup(name != NULL ? name : "");
+}
+
+const char *
+group_files_name(const struct group_files *gf, unsigned index)
+{
+	if (index >= gf->n || gf->v[index] == NULL)
+		return "?";
+	return gf->v[index];
+}
+
+void
+group_files_fini(struct group_files *gf)
+{
+	size_t i;
+
+	for (i = 0; i < gf->n; i++)
+		free(gf->v[i]);
+	free(gf->v);
+	gf->v = NULL;
+	gf->n = 0;
+}
+
+int
+group_clip(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return (int)n;
+	/* Back off continuation bytes so a message stays valid UTF-8. */
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	return (int)max;
+}
+
+void
+group_buf_add(struct group_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (b->n + 1 >= sizeof(b->s))
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(b->s + b->n, sizeof(b->s) - b->n, fmt, ap);
+	va_end(ap);
+	if (k < 0)
+		b->s[b->n] = '\0';
+	else if ((size_t)k >= sizeof(b->s) - b->n)
+		b->n = sizeof(b->s) - 1;
+	else
+		b->n += (size_t)k;
+}
+
+int64_t
+group_excess_risk(const struct invoice_line *l, int64_t excess)
+{
+	int64_t units = l->num[N_UNITS], share, risk;
+
+	if (excess <= 0 || units <= 0)
+		return 0;
+	share = excess < units ? excess : units;
+	if (line_has_num(l, N_UNIT_COST)) {
+		if (dec_mul(&risk, share, l->num[N_UNIT_COST]) < 0)
+			risk = INT64_MAX;
+	} else if (dec_mul_div(&risk, l->num[N_TOTAL], share, units) < 0) {
+		risk = INT64_MAX;
+	}
+	return risk > 0 ? risk : 0;
+}

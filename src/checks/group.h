@@ -1,0 +1,50 @@
+/* group.h - what the cross-line group checks share: the names of the
+ * inputs they point back into, and clipping of untrusted text. */
+#ifndef BILLCHECK_CHECKS_GROUP_H
+#define BILLCHECK_CHECKS_GROUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+
+/* The display names of the inputs seen so far, by file index.  Group
+ * state outlives a file's lines, so a finding that names an earlier file
+ * needs its own copy of the name.  Zero it to start; group_files_fini
+ * frees it. */
+struct group_files {
+	char  **v;   /* by file_index; NULL for an input not seen */
+	size_t  n;   /* entries in v */
+};
+
+/* Remembers name (copied) for input `index`, once. */
+void group_files_keep(struct group_files *gf, unsigned index,
+    const char *name);
+/* The name of input `index`, or "?" when it was never kept. */
+const char *group_files_name(const struct group_files *gf, unsigned index);
+void group_files_fini(struct group_files *gf);
+
+/* How many bytes of s[0..n) to print in a message: at most max, and never
+ * half a UTF-8 character.  For "%.*s". */
+int group_clip(const char *s, size_t n, size_t max);
+
+/* Text built piece by piece for a message; it stops growing when full
+ * (truncated, never overrun).  Zero it to start. */
+struct group_buf {
+	char   s[320];
+	size_t n;
+};
+
+void group_buf_add(struct group_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The money at risk when `excess` hours of fee line l are beyond a limit:
+ * min(excess, units) x the line's unit cost, or that share of the line
+ * total when the line has no unit cost.  Never negative. */
+int64_t group_excess_risk(const struct invoice_line *l, int64_t excess);
+
+/* The widths messages allow for ids and for file names. */
+#define GROUP_ID_MAX   40
+#define GROUP_FILE_MAX 60
+
+#endif

@@ -1,0 +1,149 @@
+/* rate_change.c - a timekeeper billed at another rate than the first one
+ * in the run: a rate freeze, or at least one rate per timekeeper. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks.h"
+#include "date.h"
+#include "decimal.h"
+#include "group.h"
+#include "keymap.h"
+#include "xalloc.h"
+
+enum { P_INCREASES_ONLY, P_DEFER_TO_ROSTER };
+
+static const struct param_spec params[] = {
+	{"increases_only", PARAM_BOOL, "false", "flag only rates above the "
+	    "first (not discounts or half-rate travel)", NULL},
+	{"defer_to_roster", PARAM_BOOL, "true", "leave timekeepers with an "
+	    "approved rate on the line date to the rate check", NULL},
+};
+
+/* A timekeeper's first rate in the run: 24 bytes.  With its key (firm
+ * and timekeeper, length-prefixed) and the keymap's entry and slot, about
+ * 80 bytes a timekeeper. */
+struct first {
+	int64_t  rate;  /* DEC_SCALE */
+	uint64_t row;
+	int32_t  date;
+	uint32_t file;  /* file_index */
+};
+
+struct state {
+	keymap            *tks;  /* firm|timekeeper -> struct first */
+	struct group_files files;
+};
+
+static void *
+state_new(const struct rule *r)
+{
+	struct state *s = xcalloc(1, sizeof(*s));
+
+	(void)r;
+	s->tks = keymap_new(sizeof(struct first));
+	return s;
+}
+
+static void
+state_free(void *p)
+{
+	struct state *s = p;
+
+	keymap_free(s->tks);
+	group_files_fini(&s->files);
+	free(s);
+}
+
+/* An approved rate on the line date makes the rate check the judge: a
+ * change to the next approved rate is agreed, and one above it is that
+ * check's finding, whose money would otherwise be counted twice. */
+static bool
+has_approved_rate(struct check_ctx *cx, const struct invoice_line *l)
+{
+	const struct firm *f = check_firm(cx);
+	struct text id = l->field[F_TIMEKEEPER_ID];
+	const struct timekeeper *tk;
+
+	if (f == NULL)
+		return false;
+	tk = firm_timekeeper(f, id.p, id.n);
+	return tk != NULL && timekeeper_rate_on(tk, l->date) >= 0;
+}
+
+static void
+on_line(struct check_ctx *cx, const struct rule *r,
+    const struct invoice_line *l)
+{
+	struct state *s = check_state(cx);
+	struct text firm = l->field[F_LAW_FIRM_ID];
+	struct text tk = l->field[F_TIMEKEEPER_ID];
+	const void *parts[2] = {firm.p, tk.p};
+	size_t lens[2] = {firm.n, tk.n}, klen;
+	int64_t cost = l->num[N_UNIT_COST], risk = 0;
+	struct first *first;
+	struct group_buf where = {{0}, 0};
+	char key[512], a[32], b[32], d[11];
+	bool created;
+
+	/* A zero rate is a no-charge entry, not a rate. */
+	if (l->type != LINE_FEE || !line_has_num(l, N_UNIT_COST) ||
+	    cost <= 0 || tk.n == 0)
+		return;
+	if (rule_param(r, P_DEFER_TO_ROSTER)->u.flag &&
+	    has_approved_rate(cx, l)) {
+		check_note(cx, r, "timekeepers with an approved rate on the "
+		    "line date are left to the rate check");
+		return;
+	}
+	klen = keymap_key(key, sizeof(key), parts, lens, 2);
+	if (klen == 0)
+		return;
+	first = keymap_put(s->tks, key, klen, &created);
+	if (created) {
+		group_files_keep(&s->files, l->file_index, l->file);
+		first->rate = cost;
+		first->row = l->row;
+		first->date = l->date;
+		first->file = l->file_index;
+		return;
+	}
+	if (cost == first->rate ||
+	    (cost < first->rate && rule_param(r, P_INCREASES_ONLY)->u.flag))
+		return;
+	if (cost > first->rate &&
+	    dec_mul(&risk, cost - first->rate, l->num[N_UNITS]) < 0)
+		risk = INT64_MAX;
+	if (first->file == l->file_index) {
+		group_buf_add(&where, "row %llu",
+		    (unsigned long long)first->row);
+	} else {
+		const char *name = group_files_name(&s->files, first->file);
+
+		group_buf_add(&where, "row %llu of %.*s",
+		    (unsigned long long)first->row,
+		    group_clip(name, strlen(name), GROUP_FILE_MAX), name);
+	}
+	check_emit_line(cx, r, l, risk > 0 ? risk : 0,
+	    "billed %s/h; first billed %s/h on %s (%s)",
+	    dec_format(a, cost, 2, true), dec_format(b, first->rate, 2, true),
+	    date_format(d, first->date), where.s);
+}
+
+static const enum field_id needs[] = {
+	F_TIMEKEEPER_ID, F_LINE_ITEM_UNIT_COST,
+};
+
+const struct check check_rate_change = {
+	.name = "rate_change",
+	.summary = "a timekeeper billed at another rate than the first one in "
+		   "the run (rate freeze)",
+	.params = params,
+	.nparams = sizeof(params) / sizeof(params[0]),
+	.needs = needs,
+	.nneeds = sizeof(needs) / sizeof(needs[0]),
+	.state_new = state_new,
+	.state_free = state_free,
+	.on_line = on_line,
+};
