@@ -23,6 +23,10 @@
 /* Past this many, errors are counted rather than kept: a file of a million
  * mistakes must not take a gigabyte of diagnostics. */
 #define MAX_ERRORS 100
+/* Deeper nesting than the schema's (seven levels) is refused as soon as
+ * it is seen: libyaml's scanner takes time quadratic in the flow depth, so
+ * 8 MB of '[' would otherwise hang the load. */
+#define MAX_DEPTH 32
 /* Longest offending text quoted in a message. */
 #define QUOTE_MAX 60
 #define QBUF      (QUOTE_MAX + 8)
@@ -82,6 +86,7 @@ struct loader {
 	unsigned long      dropped;  /* errors past MAX_ERRORS */
 	unsigned long      nfail;    /* every error, kept, dropped or quiet */
 	bool               quiet;    /* a node read twice: report it once */
+	const char        *in_default; /* the parameter whose default is read */
 	bool               version_seen;
 	struct firm_build *fb;
 	size_t             nfb;
@@ -212,7 +217,11 @@ err_v(struct loader *ld, yaml_mark_t start, yaml_mark_t end, int code,
 	pos.file = ld->src.name;
 	pos.line = (unsigned long)start.line + 1;
 	pos.col = (unsigned long)start.column + 1;
-	diag_set(d, code, pos, "%s", msg);
+	if (ld->in_default != NULL)
+		diag_set(d, code, pos, "%s (in the built-in default of "
+		    "parameter '%s')", msg, ld->in_default);
+	else
+		diag_set(d, code, pos, "%s", msg);
 	if (end.line == start.line && end.column > start.column)
 		caret = (unsigned long)(end.column - start.column);
 	diag_set_context(d, ld->src.buf, ld->src.len,
@@ -393,10 +402,11 @@ parser_err(struct loader *ld, const yaml_parser_t *p)
 		for (i = 0; i < off && i < ld->src.len; i++) {
 			unsigned char c = (unsigned char)ld->src.buf[i];
 
-			if (c == '\n') {
+			if (c == '\n' || (c == '\r' && (i + 1 == ld->src.len ||
+			    ld->src.buf[i + 1] != '\n'))) {
 				m.line++;
 				m.column = 0;
-			} else if ((c & 0xc0) != 0x80) {
+			} else if (c != '\r' && (c & 0xc0) != 0x80) {
 				m.column++;
 			}
 		}
@@ -636,7 +646,8 @@ has_key(struct loader *ld, const yaml_node_t *n, const char *k)
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	    p++) {
 		kn = yaml_document_get_node(ld->doc, p->key);
-		if (kn != NULL && kn->type == YAML_SCALAR_NODE && text_is(kn, k))
+		if (kn != NULL && kn->type == YAML_SCALAR_NODE &&
+		    text_is(kn, k))
 			return true;
 	}
 	return false;
@@ -681,6 +692,10 @@ get_id(struct loader *ld, const yaml_node_t *n)
 
 	if (s == NULL)
 		return NULL;
+	if (len_of(n) == 0) {
+		node_err(ld, n, "expected an id, got ''");
+		return NULL;
+	}
 	return arena_strndup(ld->a, s, len_of(n));
 }
 
@@ -1081,11 +1096,10 @@ parse_default(struct loader *ld, const struct check *c,
 	yaml_document_t *saved_doc = ld->doc, doc;
 	yaml_parser_t p;
 	const yaml_node_t *root;
-	char name[160];
 
-	snprintf(name, sizeof(name), "(default of %s.%s)", c->name,
-	    spec->name);
-	ld->src.name = arena_strdup(ld->a, name);
+	/* Static strings: *d may hold this position after the load. */
+	ld->src.name = c->name;
+	ld->in_default = spec->name;
 	ld->src.buf = spec->dflt;
 	ld->src.len = strlen(spec->dflt);
 	ld->src.cache_line = 0;
@@ -1117,6 +1131,7 @@ out_parser:
 	yaml_parser_delete(&p);
 	ld->doc = saved_doc;
 	ld->src = saved;
+	ld->in_default = NULL;
 }
 
 /* The check's defaults, read once per load. */
@@ -2343,7 +2358,7 @@ scan_events(struct loader *ld)
 	yaml_parser_t p;
 	yaml_event_t e;
 	const yaml_char_t *anchor;
-	int ndocs = 0, rc = 0;
+	int ndocs = 0, depth = 0, rc = 0;
 	bool done = false;
 
 	if (!yaml_parser_initialize(&p))
@@ -2377,9 +2392,15 @@ scan_events(struct loader *ld)
 			break;
 		case YAML_SEQUENCE_START_EVENT:
 			anchor = e.data.sequence_start.anchor;
+			depth++;
 			break;
 		case YAML_MAPPING_START_EVENT:
 			anchor = e.data.mapping_start.anchor;
+			depth++;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
 			break;
 		case YAML_STREAM_END_EVENT:
 			done = true;
@@ -2394,6 +2415,12 @@ scan_events(struct loader *ld)
 			mark_err(ld, e.start_mark, end, DIAG_SCHEMA,
 			    "anchors are not allowed in a rules file ('&%.*s')",
 			    QUOTE_MAX, (const char *)anchor);
+		}
+		if (depth > MAX_DEPTH) {
+			mark_err(ld, e.start_mark, e.end_mark, DIAG_LIMIT,
+			    "nested more than %d levels deep", MAX_DEPTH);
+			rc = -1;
+			done = true;
 		}
 		yaml_event_delete(&e);
 	}
@@ -2451,8 +2478,8 @@ diag_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y; /* in the order found */
 }
 
-/* Prints every error in file order (defaults of checks last) and keeps
- * the first in *d. */
+/* Prints every error in file order (those in checks' defaults last) and
+ * keeps the first in *d. */
 static void
 report(struct loader *ld, FILE *errfp, struct diag *d)
 {
