@@ -55,9 +55,15 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	if (allowed < 0 && class != NULL)
 		allowed = rules_rate_cap(check_rules(cx), class);
 	if (allowed < 0) {
-		check_note(cx, r, "no approved rate or class cap for some "
-		    "timekeepers (first: '%.*s')", (int)(id.n > 40 ? 40 : id.n),
-		    id.p);
+		if (id.n == 0 && class == NULL)
+			check_note(cx, r, "fees without a timekeeper id or "
+			    "class have no rate to compare with");
+		else
+			check_note(cx, r, "no approved rate or class cap for "
+			    "some timekeepers (first: '%.*s'%s%s)",
+			    (int)(id.n > 40 ? 40 : id.n), id.p,
+			    class ? ", class " : ", no class",
+			    class ? class : "");
 		return;
 	}
 	excess = cost - allowed;
