@@ -192,8 +192,6 @@ struct csv_reader {
 	 * can be chosen from it. */
 	char                      *hbuf;
 	size_t                     hlen, hcap;
-	size_t                     hscan;    /* bytes of hbuf looked at */
-	bool                       hcontent; /* hbuf[bom..hscan) not blank */
 
 	/* Physical position of the next byte fed to libcsv. */
 	unsigned long              line;     /* 1-based */
@@ -234,9 +232,7 @@ struct csv_reader {
 };
 
 static const struct input_opts csvin_no_opts;
-
-static void csvin_on_field(void *data, size_t len, void *ctx);
-static void csvin_on_record(int c, void *ctx);
+static const struct input_sink csvin_no_sink;
 
 static bool
 is_blank_byte(unsigned char c)
@@ -308,6 +304,7 @@ csvin_column_lookup(const char *s, size_t n)
 	return F__COUNT;
 }
 
+/* The canonical class of a classification cell, or NULL. */
 static const char *
 csvin_class(struct text t)
 {
@@ -462,6 +459,17 @@ csvin_has_content(const struct csv_reader *r, const char *s, size_t n)
 	return false;
 }
 
+/* Column c of the record just read (stored trimmed). */
+static struct text
+csvin_col_text(const struct csv_reader *r, size_t c)
+{
+	struct text t;
+
+	t.p = r->rec + r->fld[c].off;
+	t.n = r->fld[c].len;
+	return t;
+}
+
 /* Joins the header names as found, for the missing-column message. */
 static void
 csvin_header_show(const struct csv_reader *r, char *out)
@@ -471,8 +479,7 @@ csvin_header_show(const struct csv_reader *r, char *out)
 
 	raw = xmalloc(cap);
 	for (i = 0; i < r->ncols && len < cap; i++) {
-		const struct span *sp = &r->fld[i];
-		struct text t = text_trim(r->rec + sp->off, sp->len);
+		struct text t = csvin_col_text(r, i);
 		size_t k;
 
 		if (i > 0) {
@@ -708,8 +715,7 @@ csvin_header_map(struct csv_reader *r)
 		if (o->columns[f] == NULL)
 			continue;
 		for (c = 0; c < r->ncols; c++) {
-			struct text t = text_trim(r->rec + r->fld[c].off,
-			    r->fld[c].len);
+			struct text t = csvin_col_text(r, c);
 
 			if (t.n > 0 && header_eq(t, o->columns[f])) {
 				r->col_of[f] = c;
@@ -724,7 +730,7 @@ csvin_header_map(struct csv_reader *r)
 
 		if (r->col_used[c])
 			continue;
-		t = text_trim(r->rec + r->fld[c].off, r->fld[c].len);
+		t = csvin_col_text(r, c);
 		id = csvin_column_lookup(t.p, t.n);
 		if (id == F__COUNT || r->col_of[id] != CSVIN_NONE)
 			continue;
@@ -755,6 +761,22 @@ csvin_header_map(struct csv_reader *r)
 	}
 	if (csvin_header_require(r) != 0 || csvin_defaults_check(r) != 0)
 		memset(r->col_used, 0, r->ncols * sizeof(bool));
+}
+
+/* Writes v in decimal at the end of buf (no snprintf: once per line). */
+static struct text
+csvin_number_text(char *buf, size_t size, unsigned long v)
+{
+	struct text t;
+	char *p = buf + size;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	t.p = p;
+	t.n = (size_t)(buf + size - p);
+	return t;
 }
 
 /* A data record is complete: convert and deliver it, or reject it. */
@@ -788,18 +810,16 @@ csvin_record_deliver(struct csv_reader *r)
 	memcpy(l->has_column, r->has_col, sizeof(l->has_column));
 	for (i = 0; i < r->nmapped; i++) {
 		const struct span *s = &r->fld[r->col_of[r->mapped[i]]];
+		struct text *t = &l->field[r->mapped[i]];
 
-		l->field[r->mapped[i]] = text_trim(r->rec + s->off, s->len);
+		t->p = r->rec + s->off;
+		t->n = s->len;
 	}
 	for (i = 0; i < r->nfixed; i++)
 		l->field[r->fixed_ids[i]] = r->fixed[r->fixed_ids[i]];
-	if (r->number_lines) {
-		int n = snprintf(r->line_no, sizeof(r->line_no), "%lu",
-		    r->data_no);
-
-		l->field[F_LINE_ITEM_NUMBER].p = r->line_no;
-		l->field[F_LINE_ITEM_NUMBER].n = (size_t)n;
-	}
+	if (r->number_lines)
+		l->field[F_LINE_ITEM_NUMBER] = csvin_number_text(r->line_no,
+		    sizeof(r->line_no), r->data_no);
 	if (csvin_line_convert(r, l, &d) != 0) {
 		r->counts->rejected++;
 		if (r->sink->on_reject != NULL)
@@ -815,28 +835,32 @@ static void
 csvin_on_field(void *data, size_t len, void *ctx)
 {
 	struct csv_reader *r = ctx;
-	const char *s = data;
+	struct text t = text_trim(data, len);
 	size_t limit;
 	bool keep;
 
-	if (!r->rec_nonblank && csvin_has_content(r, s, len))
+	if (t.n > 0)
 		r->rec_nonblank = true;
-	/* Keep a span for each column the header can have, and the bytes
-	 * only of columns that map to a field. */
+	/* Keep a span for each column the header can have, and the bytes,
+	 * trimmed, only of columns that map to a field. */
 	limit = r->header_done ? r->ncols : CSVIN_MAX_COLS;
 	if (r->nfields < limit) {
 		struct span *sp;
 
 		keep = !r->header_done || r->col_used[r->nfields];
-		xgrow(&r->fld, &r->fld_cap, r->nfields + 1, sizeof(*r->fld));
+		if (r->nfields >= r->fld_cap)
+			xgrow(&r->fld, &r->fld_cap, r->nfields + 1,
+			    sizeof(*r->fld));
 		sp = &r->fld[r->nfields];
 		sp->off = r->rec_len;
 		sp->len = 0;
-		if (keep && len > 0) {
-			xgrow(&r->rec, &r->rec_cap, r->rec_len + len, 1);
-			memcpy(r->rec + r->rec_len, s, len);
-			r->rec_len += len;
-			sp->len = len;
+		if (keep && t.n > 0) {
+			if (r->rec_len + t.n > r->rec_cap)
+				xgrow(&r->rec, &r->rec_cap, r->rec_len + t.n,
+				    1);
+			memcpy(r->rec + r->rec_len, t.p, t.n);
+			r->rec_len += t.n;
+			sp->len = t.n;
 		}
 	}
 	r->nfields++;
@@ -860,15 +884,22 @@ csvin_on_record(int c, void *ctx)
 	csvin_record_reset(r);
 }
 
+/* The record passed max_record bytes; reading resumes on the next line.
+ * When it took in whole lines, say which: a stray quote can swallow
+ * many lines before the limit stops it. */
 static void
 csvin_oversize(struct csv_reader *r)
 {
+	char span[96];
 	struct diag d;
 
+	span[0] = '\0';
+	if (r->line > r->rec_line)
+		snprintf(span, sizeof(span), " (lines %lu-%lu: an unterminated "
+		    "quoted field?)", r->rec_line, r->line);
 	diag_set(&d, DIAG_LIMIT, csvin_pos(r, r->rec_line, 0),
-	    "%slonger than %zu bytes%s",
-	    r->header_done ? "record is " : "", r->max_record,
-	    r->line > r->rec_line ? " (an unterminated quoted field?)" : "");
+	    "%slonger than %zu bytes%s", r->header_done ? "record is " : "",
+	    r->max_record, span);
 	csvin_record_bad(r, &d);
 }
 
@@ -1027,28 +1058,28 @@ csvin_delim_pick(struct csv_reader *r, size_t bom)
 	    n < r->max_record ? n : r->max_record));
 }
 
-/* The held first line, still unfinished, passed max_record.  With
- * content, the body path reports it as too long; while blank it may yet
- * be a blank line, and only its first max_record + 1 bytes can matter. */
+/* The held first line passed max_record bytes.  What happens depends
+ * only on its first max_record + 1 bytes, so not on how it was fed: with
+ * content there, the body path reads it (and reports it if it is too
+ * long); if they are blank, so long a blank run is itself the error. */
 static void
 csvin_header_long(struct csv_reader *r, size_t bom)
 {
-	size_t from = r->hscan > bom ? r->hscan : bom;
+	const char *s = r->hbuf + bom;
 
-	if (!r->hcontent)
-		r->hcontent = csvin_has_content(r, r->hbuf + from,
-		    r->hlen - from);
-	r->hscan = r->hlen;
-	if (!r->hcontent) {
-		r->hlen = bom + r->max_record + 1;
-		r->hscan = r->hlen;
-		return;
+	if (csvin_has_content(r, s, r->max_record + 1)) {
+		csvin_delim_pick(r, bom);
+	} else {
+		struct diag d;
+
+		csvin_delim_set(r, ',');
+		diag_set(&d, DIAG_LIMIT, csvin_pos(r, r->line, 0),
+		    "header row: longer than %zu bytes", r->max_record);
+		csvin_fail(r, &d);
+		r->skip_line = true;
 	}
-	csvin_delim_pick(r, bom);
-	csvin_body_feed(r, r->hbuf + bom, r->hlen - bom);
+	csvin_body_feed(r, s, r->hlen - bom);
 	r->hlen = 0;
-	r->hscan = 0;
-	r->hcontent = false;
 }
 
 /* Holds bytes back until the first line with content is complete, then
@@ -1064,7 +1095,7 @@ csvin_header_feed(struct csv_reader *r, const char *buf, size_t len)
 		const char *cr = memchr(p, '\r', nl != NULL ?
 		    (size_t)(nl - p) : len - used);
 		const char *e = cr != NULL ? cr : nl;
-		size_t n, bom;
+		size_t n, bom, eol = 0;
 
 		if (r->prev_cr && *p == '\n') {
 			/* The LF of a CRLF that ended a blank line. */
@@ -1077,26 +1108,28 @@ csvin_header_feed(struct csv_reader *r, const char *buf, size_t len)
 			n = len - used;
 		} else {
 			n = (size_t)(e - p) + 1;
+			eol = 1;
 			if (*e == '\r' && (size_t)(e - buf) + 1 < len &&
-			    e[1] == '\n')
+			    e[1] == '\n') {
 				n++;
+				eol = 2;
+			}
 		}
 		xgrow(&r->hbuf, &r->hcap, r->hlen + n, 1);
 		memcpy(r->hbuf + r->hlen, p, n);
 		r->hlen += n;
 		used += n;
 		bom = csvin_bom_skip(r);
-		if (e == NULL) {
-			if (r->hlen >= 3 && r->hlen - bom > r->max_record)
-				csvin_header_long(r, bom);
+		if (r->hlen >= 3 && r->hlen - bom - eol > r->max_record) {
+			csvin_header_long(r, bom);
 			break;
 		}
+		if (e == NULL)
+			break;
 		if (csvin_has_content(r, r->hbuf + bom, r->hlen - bom))
 			csvin_delim_pick(r, bom);
 		csvin_body_feed(r, r->hbuf + bom, r->hlen - bom);
 		r->hlen = 0;
-		r->hscan = 0;
-		r->hcontent = false;
 	}
 	return used;
 }
@@ -1115,7 +1148,7 @@ csvin_new(const char *name, unsigned file_index,
 	r->base = slash != NULL && slash[1] != '\0' ? slash + 1 : r->name;
 	r->file_index = file_index;
 	r->opts = opts != NULL ? opts : &csvin_no_opts;
-	r->sink = sink;
+	r->sink = sink != NULL ? sink : &csvin_no_sink;
 	r->counts = counts != NULL ? counts : &r->own_counts;
 	r->counts->format = FMT_CSV;
 	r->max_record = r->opts->max_record != 0 ? r->opts->max_record :
