@@ -24,12 +24,19 @@ fi
 
 if [ "$what" = all ] || [ "$what" = golden ]; then
 	for dir in "$here"/golden/*/; do
-		[ -f "$dir/args" ] || continue
+		[ -f "$dir/args" ] || [ -f "$dir/cmd" ] || continue
 		name=$(basename "$dir")
 		out=$(mktemp -d)
 		# args holds the command line, run from the case directory.
 		(
 			cd "$dir" || exit 99
+			if [ -f cmd ]; then
+				# A shell script for cases that need more than one
+				# command (files written by -o or --per-firm).
+				BILLCHECK="$bin" TMPDIR="$out" sh ./cmd > "$out/out" 2> "$out/err"
+				echo $? > "$out/status"
+				exit 0
+			fi
 			args=$(cat args)
 			if [ -n "$VALGRIND" ]; then
 				eval "valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99 \"$bin\" $args" \
