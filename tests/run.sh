@@ -33,7 +33,8 @@ if [ "$what" = all ] || [ "$what" = golden ]; then
 			if [ -f cmd ]; then
 				# A shell script for cases that need more than one
 				# command (files written by -o or --per-firm).
-				BILLCHECK="$bin" TMPDIR="$out" sh ./cmd > "$out/out" 2> "$out/err"
+				mkdir "$out/work"
+				BILLCHECK="$bin" TMPDIR="$out/work" sh ./cmd > "$out/out" 2> "$out/err"
 				echo $? > "$out/status"
 				exit 0
 			fi
