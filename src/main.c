@@ -681,8 +681,8 @@ main(int argc, char **argv)
 	w = report_writer_for(o.format);
 	if (outfile_open(&out, o.output, &d) < 0) {
 		diag_print(stderr, &d, "error");
-		rules_free(rs);
-		return EXIT_TROUBLE;
+		status = EXIT_TROUBLE;
+		goto out;
 	}
 	memset(&eo, 0, sizeof(eo));
 	eo.firms = o.firms;
@@ -717,6 +717,7 @@ main(int argc, char **argv)
 		status = EXIT_TROUBLE;
 	run_result_free(res);
 	engine_free(e);
+out:
 	rules_free(rs);
 	for (i = 0; i < in.n; i++)
 		free(in.paths[i]);
