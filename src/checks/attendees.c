@@ -44,30 +44,11 @@ static const char *const default_phrases[] = {
 
 #define NPHRASES (sizeof(default_phrases) / sizeof(default_phrases[0]))
 
-struct state {
-	struct narr_phrases phrases;
-	struct narr_event   ev;
-};
-
 static void *
 state_new(const struct rule *r)
 {
-	struct state *s = xcalloc(1, sizeof(*s));
-
-	narr_phrases_get(&s->phrases, rule_param(r, P_PHRASES),
-	    default_phrases, NPHRASES);
-	narr_event_init(&s->ev);
-	return s;
-}
-
-static void
-state_free(void *p)
-{
-	struct state *s = p;
-
-	narr_phrases_fini(&s->phrases);
-	narr_event_fini(&s->ev);
-	free(s);
+	return narr_event_state_new(rule_param(r, P_PHRASES), default_phrases,
+	    NPHRASES);
 }
 
 static bool
@@ -88,7 +69,7 @@ static void
 on_line(struct check_ctx *cx, const struct rule *r,
     const struct invoice_line *l)
 {
-	struct state *s = check_state(cx);
+	struct narr_event_state *s = check_state(cx);
 	const struct narr_event_day *day;
 	long max = rule_param(r, P_MAX)->u.count;
 	struct text t = narr_text(l);
@@ -121,6 +102,6 @@ const struct check check_attendees = {
 	.params = params,
 	.nparams = sizeof(params) / sizeof(params[0]),
 	.state_new = state_new,
-	.state_free = state_free,
+	.state_free = narr_event_state_free,
 	.on_line = on_line,
 };

@@ -230,3 +230,24 @@ narr_event_add(struct narr_event *ev, const struct invoice_line *l,
 	*day = d;
 	return *place;
 }
+
+void *
+narr_event_state_new(const struct param_value *phrases,
+    const char *const *defaults, size_t n)
+{
+	struct narr_event_state *s = xcalloc(1, sizeof(*s));
+
+	narr_phrases_get(&s->phrases, phrases, defaults, n);
+	narr_event_init(&s->ev);
+	return s;
+}
+
+void
+narr_event_state_free(void *state)
+{
+	struct narr_event_state *s = state;
+
+	narr_phrases_fini(&s->phrases);
+	narr_event_fini(&s->ev);
+	free(s);
+}

@@ -82,4 +82,17 @@ unsigned narr_event_add(struct narr_event *ev, const struct invoice_line *l,
 /* The matter a line belongs to: LAW_FIRM_MATTER_ID, else CLIENT_MATTER_ID. */
 struct text narr_matter(const struct invoice_line *l);
 
+/* The state of the event checks (internal_conference, attendees): their
+ * phrase list and who attended what. */
+struct narr_event_state {
+	struct narr_phrases phrases;
+	struct narr_event   ev;
+};
+
+/* A new state for a rule whose phrase parameter is `phrases`, falling back
+ * to defaults[0..n).  Free with narr_event_state_free. */
+void *narr_event_state_new(const struct param_value *phrases,
+    const char *const *defaults, size_t n);
+void  narr_event_state_free(void *state);
+
 #endif
