@@ -7,7 +7,8 @@ WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wundef -Wwrite-strings \
            -Werror
 ALL_CFLAGS := -std=c11 -Iinclude -Ibuild -D_POSIX_C_SOURCE=200809L \
               $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
-LIBS    := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml) -lcsv
+LIBS    := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml) -lcsv \
+           $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
 TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 BUILD   ?= build
 VERSION := 0.1.0
@@ -61,8 +62,20 @@ test: $(BUILD)/billcheck $(UNIT_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 # Everything CI runs: the suite with gcc, with clang, under ASan + UBSan,
-# and the golden runs under valgrind.
+# the golden runs under valgrind, and, where chromium is installed, the
+# HTML report in a browser.
 check: test clang asan leakcheck
+	@if command -v $(CHROMIUM) >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory htmltest; \
+	else echo "htmltest skipped: $(CHROMIUM) is not installed" >&2; fi
+
+# The HTML report rendered by headless Chromium and its markup checked
+# with xmllint (tests/golden/html-render/render.sh); needs chromium,
+# libxml2-utils and python3, which .ci/install-deps installs.
+CHROMIUM ?= chromium
+.PHONY: htmltest
+htmltest: $(BUILD)/billcheck
+	@BUILD=$(BUILD) CHROMIUM=$(CHROMIUM) sh tests/golden/html-render/render.sh
 
 clang:
 	$(MAKE) CC=clang BUILD=build-clang test
@@ -75,6 +88,11 @@ asan:
 # Golden runs under valgrind; any leak or error fails.
 leakcheck: $(BUILD)/billcheck
 	@BUILD=$(BUILD) VALGRIND=1 sh tests/run.sh golden
+
+# The benchmark of issue 3: data in BENCH_DIR (default /tmp/billcheck-bench),
+# results in bench/RESULTS.md; BENCH_SIZES="100" runs the 100 MB set only.
+bench: billcheck
+	CC='$(CC)' bash bench/run.sh
 
 install: billcheck
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
@@ -91,3 +109,57 @@ clean:
 	rm -rf build build-asan build-clang billcheck
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/checks/*.d)
+
+# libFuzzer targets (fuzz/*.c, clang only), built with ASan + UBSan into
+# build-fuzz/ from the library sources (not main.c).  `make fuzz-run` runs
+# each for FUZZ_SECONDS with its seed corpus (see fuzz/run.sh) and fails on
+# any crash, leak, timeout or broken invariant; the inputs that did it are
+# kept in build-fuzz/artifacts/.
+FUZZ_BUILD   := build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := ledes csv rules decimal_date
+FUZZ_CFLAGS  := -std=c11 -Iinclude -D_POSIX_C_SOURCE=200809L $(WARN) -g -O1 \
+                -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=undefined
+FUZZ_OBJ     := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(LIB_SRC)) \
+                $(FUZZ_BUILD)/obj/default_rules.o
+FUZZ_BIN     := $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
+
+.PHONY: fuzz fuzz-run fuzz-clean
+.SECONDARY: $(FUZZ_OBJ)
+
+fuzz: $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+	    -DBILLCHECK_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/obj/default_rules.o: $(BUILD)/default_rules.c
+	@mkdir -p $(dir $@)
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(FUZZ_OBJ)
+	@echo "  FUZZLD  $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LIBS)
+
+fuzz-run: fuzz
+	@rc=0; for t in $(FUZZ_TARGETS); do \
+	    log=$(FUZZ_BUILD)/fuzz_$$t.log; \
+	    if FUZZ_BUILD=$(FUZZ_BUILD) sh fuzz/run.sh $$t $(FUZZ_SECONDS) \
+	        > $$log 2>&1; then \
+	        echo "ok   fuzz_$$t: $$(grep -h '^Done' $$log)"; \
+	    else \
+	        rc=1; echo "FAIL fuzz_$$t (log: $$log)"; \
+	        grep -v '^#[0-9]' $$log | tail -60 | sed 's/^/    /'; \
+	    fi; \
+	done; exit $$rc
+
+fuzz-clean:
+	rm -rf $(FUZZ_BUILD)
+
+clean: fuzz-clean
+
+-include $(wildcard $(FUZZ_BUILD)/obj/*.d $(FUZZ_BUILD)/obj/checks/*.d)

@@ -44,6 +44,7 @@ struct invoice {
 };
 
 struct check_ctx; /* engine-owned; passed to every hook */
+struct history;   /* history.h */
 
 struct check {
 	const char              *name;
@@ -77,6 +78,13 @@ const rule_set    *check_rules(const struct check_ctx *cx);
 /* The listed firm the current line or invoice belongs to, or NULL. */
 const struct firm *check_firm(const struct check_ctx *cx);
 void              *check_state(struct check_ctx *cx);
+/* The history of earlier runs (--history, include "history.h"), or NULL:
+ * a check that reads it behaves exactly as without it when NULL. */
+const struct history *check_history(const struct check_ctx *cx);
+/* Records the duplicate check's fingerprint of line l with the run
+ * (a no-op without --history). */
+void check_history_fingerprint(struct check_ctx *cx,
+    const struct invoice_line *l, const unsigned char fp[16]);
 
 /* Records a finding on line l (or on inv's first line) with the given
  * amount at risk (DEC_SCALE, >= 0).  The text is the rule's message when

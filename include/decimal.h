@@ -14,6 +14,11 @@
 #define DEC_RATE_DIGITS 8
 #define DEC_RATE_SCALE  INT64_C(100000000)
 
+/* Parsed numbers stay below this many units of their scale (10^18): up to
+ * 10^14 in money and hours, 10^10 in tax rates.  Sums and products are
+ * checked; single differences cannot overflow. */
+#define DEC_MAX_SCALED  INT64_C(1000000000000000000)
+
 enum dec_status {
 	DEC_ERR = -1, /* not a number; *why says why */
 	DEC_OK = 0,   /* a conformant LEDES number */
@@ -50,6 +55,10 @@ int dec_mul_div(int64_t *out, int64_t a, int64_t b, int64_t divisor)
 
 /* *out = a * b for two DEC_SCALE values.  -1 on overflow. */
 int dec_mul(int64_t *out, int64_t a, int64_t b)
+    __attribute__((warn_unused_result));
+
+/* *out = a - b; -1 on overflow (and *out unchanged). */
+int dec_sub(int64_t *out, int64_t a, int64_t b)
     __attribute__((warn_unused_result));
 
 /* *acc += v; -1 on overflow (and *acc unchanged). */

@@ -9,6 +9,8 @@
 #include "result.h"
 #include "rules.h"
 
+struct history;
+
 struct engine_opts {
 	const char *const *firms;  /* --firm filter, or NULL for all */
 	size_t             nfirms;
@@ -18,6 +20,9 @@ struct engine_opts {
 	 * return is remembered and reported by engine_stream_failed. */
 	int  (*on_finding)(void *ctx, const struct finding *f);
 	void *on_finding_ctx;
+	/* --history: what earlier runs recorded, for the checks that read
+	 * it (borrowed; NULL: every run stands alone, as without it). */
+	struct history    *history;
 };
 
 typedef struct engine engine;

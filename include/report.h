@@ -11,7 +11,8 @@ enum report_format {
 	REPORT_TEXT,
 	REPORT_CSV,
 	REPORT_JSON,
-	REPORT_JSONL
+	REPORT_JSONL,
+	REPORT_HTML
 };
 
 struct report_opts {
@@ -40,6 +41,13 @@ int report_csv_write(FILE *fp, const struct run_result *res,
 int report_json_write(FILE *fp, const struct run_result *res,
     const struct report_opts *o);
 int report_jsonl_finding(FILE *fp, const struct finding *f);
+int report_html_write(FILE *fp, const struct run_result *res,
+    const struct report_opts *o);
+
+/* The per-firm summary as its own CSV (--summary): per firm a total row
+ * (month blank), then a row per invoice month.  0, or -1 on a write
+ * error. */
+int report_csv_summary_write(FILE *fp, const struct run_result *res);
 
 /* Shared escapers.  Each returns 0 or -1 on a write error. */
 /* A JSON string literal with quotes; invalid UTF-8 becomes U+FFFD. */
@@ -47,5 +55,9 @@ int report_json_string(FILE *fp, const char *s);
 /* An RFC 4180 field; text starting with = + - @ TAB CR gets a leading '
  * unless `numeric` (an amount we formatted ourselves). */
 int report_csv_field(FILE *fp, const char *s, bool numeric);
+/* HTML text, also safe in a quoted attribute and in XML: & < > " ' as
+ * character references, invalid UTF-8 and noncharacters as U+FFFD, TAB
+ * CR LF as a space, other control and bidi characters dropped. */
+int report_html_string(FILE *fp, const char *s);
 
 #endif

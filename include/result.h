@@ -62,6 +62,16 @@ struct rule_tally {
 	int64_t       at_risk;
 };
 
+/* A firm's invoices of one invoice month (the trend). */
+struct month_summary {
+	char          month[8];    /* "YYYY-MM" of the invoice date, or
+	                              "undated" */
+	unsigned long invoices, invoices_with_findings; /* warning or error */
+	unsigned long lines, lines_with_findings;
+	int64_t       billed, at_risk;
+	unsigned      exception_rate_bp; /* as in firm_summary */
+};
+
 struct firm_summary {
 	const char   *firm, *firm_name;
 	unsigned long invoices, invoices_with_findings; /* warning or error */
@@ -71,6 +81,15 @@ struct firm_summary {
 	unsigned      exception_rate_bp;
 	struct rule_tally *by_rule;  /* in rule order, only rules that fired */
 	size_t        nby_rule;
+	/* Per invoice month, oldest first, "undated" last; owned by the
+	 * run_result (run_result_free frees it). */
+	struct month_summary *months;
+	size_t        nmonths;
+	/* --history: the firm's months as recorded before this run plus
+	 * this run's new invoices, oldest first, "undated" last (NULL
+	 * without --history); owned by the run_result. */
+	struct month_summary *history_months;
+	size_t        nhistory_months;
 };
 
 struct input_summary {
@@ -100,6 +119,9 @@ struct run_result {
 	unsigned long lines, records, checked, rejected; /* ninvoices counts invoices */
 	int64_t       billed, at_risk;
 	size_t        count_by_severity[3];
+	/* --history FILE, or NULL; and how many runs it held before this */
+	const char   *history_file;
+	unsigned long history_runs;
 };
 
 #endif

@@ -798,6 +798,16 @@ csvin_record_deliver(struct csv_reader *r)
 		csvin_reject(r, &d);
 		return;
 	}
+	/* A NUL would cut the text short in every report: refuse it. */
+	for (i = 0; i < r->nfields; i++) {
+		if (memchr(r->rec + r->fld[i].off, '\0', r->fld[i].len) ==
+		    NULL)
+			continue;
+		diag_set(&d, DIAG_FORMAT, csvin_pos(r, r->rec_line, 0),
+		    "field %zu contains a NUL byte", i + 1);
+		csvin_reject(r, &d);
+		return;
+	}
 	r->data_no++;
 	r->counts->records++;
 	memset(l, 0, offsetof(struct invoice_line, lints));

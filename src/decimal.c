@@ -153,7 +153,9 @@ dec_parse_digits(int64_t *out, const char *s, size_t n, unsigned flags,
 	}
 	if (round_digit >= 5)
 		v += 1;
-	if (v > (i128)INT64_MAX)
+	/* Below 10^18 scaled, the difference of any two amounts fits in
+	 * int64, so checks can subtract without overflow. */
+	if (v >= (i128)DEC_MAX_SCALED)
 		return fail(why, "number too large");
 	*out = neg ? -(int64_t)v : (int64_t)v;
 	if (lax != NULL) {
@@ -209,17 +211,32 @@ int64_t
 dec_round(int64_t v, unsigned places)
 {
 	int64_t unit, r;
+	i128 w;
 
 	if (places >= DEC_DIGITS)
 		return v;
 	unit = pow10[DEC_DIGITS - places];
 	r = v % unit;
-	v -= r;
+	w = (i128)v - r;
 	if (r >= unit / 2)
-		v += unit;
+		w += unit;
 	else if (r <= -unit / 2)
-		v -= unit;
-	return v;
+		w -= unit;
+	/* Near the int64 limits, rounding away would not fit: stay put. */
+	if (w > (i128)INT64_MAX || w < (i128)INT64_MIN)
+		return v - r;
+	return (int64_t)w;
+}
+
+int
+dec_sub(int64_t *out, int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return -1;
+	*out = r;
+	return 0;
 }
 
 char *

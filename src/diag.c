@@ -98,7 +98,12 @@ diag_print(FILE *fp, const struct diag *d, const char *severity)
 
 	fputs("billcheck: ", fp);
 	if (d->pos.file != NULL) {
-		fputs(d->pos.file, fp);
+		char name[520];
+
+		/* A file name is untrusted text too: no raw escapes. */
+		diag_quote(name, sizeof(name) - 5, d->pos.file,
+		    strlen(d->pos.file));
+		fputs(name, fp);
 		if (d->pos.line > 0)
 			fprintf(fp, ":%lu", d->pos.line);
 		if (d->pos.line > 0 && d->pos.col > 0)

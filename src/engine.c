@@ -10,6 +10,7 @@
 #include "date.h"
 #include "decimal.h"
 #include "engine.h"
+#include "history.h"
 #include "keymap.h"
 #include "xalloc.h"
 
@@ -49,6 +50,12 @@ struct engine {
 	struct run_error        *errors, *notes;
 	size_t                   nerrors, errors_cap, nnotes, notes_cap;
 	keymap                  *notes_seen;
+	/* The last note per rule: a check that cannot apply says so on
+	 * every line, so the usual case is the same text again. */
+	struct note_memo {
+		unsigned file;
+		char     msg[160];
+	}                       *note_memo;
 	bool                     stream_failed;
 
 	/* the file being read */
@@ -56,6 +63,9 @@ struct engine {
 	unsigned                 file_index;
 	keymap                  *file_invoices; /* key -> struct inv_state * */
 	unsigned long            checked, skipped;
+	bool                     file_failed;   /* an invoice overflowed */
+	char                    *keybuf;        /* invoice key being built */
+	size_t                   keybuf_cap;
 	char                    *last_key;      /* cache of the last invoice */
 	size_t                   last_key_len, last_key_cap;
 	struct inv_state        *last_inv;
@@ -99,6 +109,19 @@ check_state(struct check_ctx *cx)
 	return cx->e->states[cx->rule];
 }
 
+const struct history *
+check_history(const struct check_ctx *cx)
+{
+	return cx->e->opts->history;
+}
+
+void
+check_history_fingerprint(struct check_ctx *cx, const struct invoice_line *l,
+    const unsigned char fp[16])
+{
+	history_add_fingerprint(cx->e->opts->history, l, fp);
+}
+
 static void
 add_error(struct run_error **v, size_t *n, size_t *cap, const char *file,
     unsigned long row, const char *msg, engine *e)
@@ -114,14 +137,22 @@ void
 check_note(struct check_ctx *cx, const struct rule *r, const char *fmt, ...)
 {
 	engine *e = cx->e;
+	struct note_memo *memo = &e->note_memo[r->index];
 	char msg[400], key[600];
 	struct diag d;
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(memo->msg) &&
+	    memo->file == e->file_index && strcmp(memo->msg, msg) == 0)
+		return;
+	if (n >= 0 && (size_t)n < sizeof(memo->msg)) {
+		memo->file = e->file_index;
+		memcpy(memo->msg, msg, (size_t)n + 1);
+	}
 	n = snprintf(key, sizeof(key), "%u\n%s\n%s", e->file_index, r->id, msg);
 	if (n < 0 || (size_t)n >= sizeof(key))
 		n = (int)sizeof(key) - 1;
@@ -225,7 +256,8 @@ emit_line(struct check_ctx *cx, const struct rule *r, enum severity sev,
 	f->units = l->num[N_UNITS];
 	f->billed = l->num[N_TOTAL];
 	if (l == e->line) {
-		e->line_risk += f->at_risk;
+		if (dec_add(&e->line_risk, f->at_risk) < 0)
+			e->line_risk = INT64_MAX; /* capped at the line below */
 		e->line_flagged = true;
 	}
 	publish(e, f);
@@ -432,11 +464,12 @@ invoice_for(engine *e, const struct invoice_line *l)
 	struct text num = l->field[F_INVOICE_NUMBER];
 	const void *parts[2] = {firm.p, num.p};
 	size_t lens[2] = {firm.n, num.n}, klen;
-	char key[1024];
+	char *key;
 
-	klen = keymap_key(key, sizeof(key), parts, lens, 2);
-	if (klen == 0) /* ids past 500 bytes: key on a prefix */
-		klen = sizeof(key);
+	/* Ids are as long as the record allows, so the key buffer grows. */
+	xgrow(&e->keybuf, &e->keybuf_cap, firm.n + num.n + 16, 1);
+	key = e->keybuf;
+	klen = keymap_key(key, e->keybuf_cap, parts, lens, 2);
 	if (e->last_inv != NULL && klen == e->last_key_len &&
 	    memcmp(key, e->last_key, klen) == 0)
 		return e->last_inv;
@@ -531,6 +564,8 @@ engine_new(const rule_set *rs, const struct engine_opts *opts)
 	e->cx.e = e;
 	e->strings = arena_new();
 	e->notes_seen = keymap_new(1);
+	e->note_memo = xcalloc(e->nrules ? e->nrules : 1,
+	    sizeof(*e->note_memo));
 	e->states = xcalloc(e->nrules, sizeof(*e->states));
 	for (i = 0; i < e->nrules; i++)
 		if (rules[i].check->state_new != NULL)
@@ -556,6 +591,7 @@ engine_begin_file(engine *e, const char *name, unsigned file_index)
 	e->file_index = file_index;
 	e->file_invoices = keymap_new(sizeof(struct inv_state *));
 	e->checked = e->skipped = 0;
+	e->file_failed = false;
 	e->last_inv = NULL;
 	e->last_key_len = 0;
 }
@@ -579,6 +615,18 @@ finish_invoice(void *ctx, const void *key, size_t len, void *value)
 	(void)key;
 	(void)len;
 	e->cur = is;
+	if (is->inv.overflow) {
+		struct diag d;
+
+		/* Totals that do not fit cannot be paid or checked: the
+		 * input was not read in full. */
+		diag_set(&d, DIAG_LIMIT, (struct diag_pos){is->inv.file,
+		    is->inv.first_row, 0}, "invoice %.40s: its amounts add up "
+		    "past what billcheck can total (10^14); its totals are "
+		    "not reported", is->inv.number);
+		record_problem(e, &d, "error", false);
+		e->file_failed = true;
+	}
 	for (i = 0; i < e->nrules; i++) {
 		const struct rule *r = &is->rules[i];
 
@@ -615,6 +663,8 @@ finish_invoice(void *ctx, const void *key, size_t len, void *value)
 	risk = is->line_risk;
 	if (dec_add(&risk, is->inv_risk) < 0 || risk > billed)
 		risk = billed > 0 ? billed : 0;
+	if (is->inv.overflow)
+		billed = risk = 0; /* reported as an error above */
 	s->billed = billed;
 	s->at_risk = risk;
 	s->approved = billed - risk;
@@ -641,7 +691,7 @@ engine_end_file(engine *e, const struct input_counts *c)
 	in->checked = e->checked;
 	in->skipped = e->skipped;
 	in->rejected = c->rejected;
-	in->failed = c->failed || c->rejected > 0;
+	in->failed = c->failed || c->rejected > 0 || e->file_failed;
 }
 
 void
@@ -707,10 +757,73 @@ cmp_invoice(const void *a, const void *b)
 	return x->row < y->row ? -1 : x->row > y->row;
 }
 
+/* An invoice of a firm with its month: year * 12 + month - 1, or
+ * INT32_MAX for an invoice without a date (sorted last). */
+struct month_key {
+	int32_t key;
+	size_t  inv;
+};
+
+static int
+cmp_month_key(const void *a, const void *b)
+{
+	const struct month_key *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->inv < y->inv ? -1 : x->inv > y->inv;
+}
+
+/* The trend: f's invoices inv[0..n) summed per invoice month. */
+static void
+build_months(struct firm_summary *f, const struct invoice_summary *inv,
+    size_t n)
+{
+	struct month_key *mk = xmalloc((n ? n : 1) * sizeof(*mk));
+	struct month_summary *m = NULL;
+	size_t i;
+	int y, mo, d;
+
+	f->months = xcalloc(n ? n : 1, sizeof(*f->months));
+	for (i = 0; i < n; i++) {
+		mk[i].inv = i;
+		mk[i].key = INT32_MAX;
+		if (inv[i].date != DATE_NONE) {
+			date_to_ymd(inv[i].date, &y, &mo, &d);
+			mk[i].key = (int32_t)(y * 12 + mo - 1);
+		}
+	}
+	qsort(mk, n, sizeof(*mk), cmp_month_key);
+	for (i = 0; i < n; i++) {
+		const struct invoice_summary *s = &inv[mk[i].inv];
+
+		if (i == 0 || mk[i].key != mk[i - 1].key) {
+			m = &f->months[f->nmonths++];
+			if (mk[i].key == INT32_MAX)
+				memcpy(m->month, "undated", 8);
+			else
+				(void)snprintf(m->month, sizeof(m->month),
+				    "%04u-%02u",
+				    (unsigned)(mk[i].key / 12) % 10000u,
+				    (unsigned)(mk[i].key % 12) % 12u + 1u);
+		}
+		m->invoices++;
+		if (s->verdict != VERDICT_APPROVE)
+			m->invoices_with_findings++;
+		m->lines += s->lines;
+		m->lines_with_findings += s->lines_with_findings;
+		saturating_add(&m->billed, s->billed);
+		saturating_add(&m->at_risk, s->at_risk);
+		m->exception_rate_bp = (unsigned)(m->invoices_with_findings *
+		    10000 / m->invoices);
+	}
+	free(mk);
+}
+
 static void
 build_firms(engine *e, struct run_result *res)
 {
-	size_t i, j, k = 0;
+	size_t i, j, k = 0, first = 0;
 
 	res->firms = xcalloc(e->ninvoices ? e->ninvoices : 1,
 	    sizeof(*res->firms));
@@ -757,6 +870,9 @@ build_firms(engine *e, struct run_result *res)
 		for (j = 0; j < e->nrules; j++)
 			if (f->by_rule[j].count > 0)
 				f->by_rule[f->nby_rule++] = f->by_rule[j];
+		/* A firm's invoices are the next f->invoices, sorted by firm. */
+		build_months(f, &e->invoices[first], f->invoices);
+		first += f->invoices;
 	}
 }
 
@@ -806,6 +922,18 @@ engine_finish(engine *e)
 		saturating_add(&res->billed, res->firms[i].billed);
 		saturating_add(&res->at_risk, res->firms[i].at_risk);
 	}
+	/* A total stuck at the int64 limit is wrong: say so. */
+	if (res->billed == INT64_MAX || res->billed == INT64_MIN ||
+	    res->at_risk == INT64_MAX) {
+		add_error(&e->errors, &e->nerrors, &e->errors_cap, "", 0,
+		    "the run's totals exceed what billcheck can add up (about "
+		    "922 trillion); the totals shown are capped", e);
+		res->errors = e->errors;
+		res->nerrors = e->nerrors;
+		if (e->opts->errfp != NULL)
+			fprintf(e->opts->errfp, "billcheck: error: %s\n",
+			    e->errors[e->nerrors - 1].message);
+	}
 	for (i = 0; i < res->nfindings; i++)
 		res->count_by_severity[res->findings[i].severity]++;
 	res->rules_name = rules_name(e->rs);
@@ -835,8 +963,10 @@ engine_free(engine *e)
 			rules[i].check->state_free(e->states[i]);
 	free(e->states);
 	keymap_free(e->notes_seen);
+	free(e->note_memo);
 	keymap_free(e->file_invoices);
 	free(e->last_key);
+	free(e->keybuf);
 	free(e->findings);
 	free(e->invoices);
 	free(e->inputs);
@@ -854,8 +984,11 @@ run_result_free(struct run_result *res)
 
 	if (res == NULL)
 		return;
-	for (i = 0; i < res->nfirms; i++)
+	for (i = 0; i < res->nfirms; i++) {
 		free(res->firms[i].by_rule);
+		free(res->firms[i].months);
+		free(res->firms[i].history_months);
+	}
 	free(res->firms);
 	free(res->findings);
 	free(res->invoices);

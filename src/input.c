@@ -51,19 +51,20 @@ input_reader_new(const char *name, unsigned file_index,
 	return r;
 }
 
-/* True once head holds a whole first line or record. */
+/* True once head holds the whole first non-blank line, which is all
+ * ledes_sniff looks at, so the choice does not depend on how the file was
+ * cut into reads. */
 static bool
 first_record_seen(const char *p, size_t n)
 {
-	const char *nl = memchr(p, '\n', n);
-	size_t i;
+	size_t i = 0;
 
-	if (nl != NULL)
-		return true;
-	for (i = 0; i + 1 < n; i++)
-		if (p[i] == '[' && p[i + 1] == ']')
-			return true;
-	return n >= SNIFF_MAX;
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+	    p[i] == '\n'))
+		i++;
+	return memchr(p + i, '\n', n - i) != NULL || n >= SNIFF_MAX;
 }
 
 static void

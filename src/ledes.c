@@ -37,6 +37,7 @@ struct ledes_reader {
 	char                     *rec;      /* a record split across feeds */
 	size_t                    rec_len, rec_cap;
 	bool                      oversize; /* rec stopped growing */
+	bool                      open_bracket; /* last byte fed was '[' */
 	unsigned long             line;     /* physical line at scan point */
 	unsigned long             rec_row;  /* line of the record's start */
 	bool                      rec_started; /* saw non-space in record */
@@ -408,6 +409,11 @@ data_record(ledes_reader *r, const char *p, size_t n)
 	char b[64];
 
 	r->counts->records++;
+	if (memchr(p, '\0', n) != NULL) {
+		reject(r, (unsigned long)((const char *)memchr(p, '\0', n) - p) +
+		    1, "record contains a NUL byte");
+		return;
+	}
 	k = split(p, n, f, col);
 	memset(l, 0, offsetof(struct invoice_line, lints));
 	l->nlints = 0;
@@ -578,6 +584,12 @@ scan_lines(ledes_reader *r, const char *p, size_t n)
 static void
 end_record(ledes_reader *r, const char *p, size_t n)
 {
+	/* Measure every record, not only those split across feeds, so the
+	 * limit does not depend on how the file was read. */
+	if (!r->oversize && r->rec_len + n > r->max_record) {
+		r->oversize = true;
+		r->rec_len = 0;
+	}
 	if (r->rec_len > 0 || r->oversize) {
 		append(r, p, n);
 		record(r, r->rec, r->rec_len);
@@ -597,28 +609,30 @@ ledes_feed(ledes_reader *r, const char *buf, size_t len)
 		close = p;
 		for (;;) {
 			close = memchr(close, ']', (size_t)(end - close));
-			if (close == NULL || (close > p && close[-1] == '['))
-				break;
-			if (close == p && r->rec_len > 0 &&
-			    r->rec[r->rec_len - 1] == '[')
+			if (close == NULL || (close > p && close[-1] == '[') ||
+			    (close == p && r->open_bracket))
 				break;
 			close++;
 		}
 		if (close == NULL) {
 			scan_lines(r, p, (size_t)(end - p));
 			append(r, p, (size_t)(end - p));
+			r->open_bracket = end[-1] == '[';
 			return;
 		}
 		scan_lines(r, p, (size_t)(close - p));
 		if (close == p) {
-			/* "[" was the last byte of the buffered part. */
-			r->rec_len--;
+			/* The '[' ended the previous feed: drop it from the
+			 * buffered part (unless that part was too long). */
+			if (!r->oversize && r->rec_len > 0)
+				r->rec_len--;
 			record(r, r->rec, r->rec_len);
 			r->rec_len = 0;
 			r->rec_started = false;
 		} else {
 			end_record(r, p, (size_t)(close - 1 - p));
 		}
+		r->open_bracket = false;
 		p = close + 1;
 	}
 }

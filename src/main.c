@@ -10,11 +10,14 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "engine.h"
+#include "history.h"
 #include "input.h"
+#include "keymap.h"
 #include "outfile.h"
 #include "report.h"
 #include "rules.h"
@@ -45,6 +48,12 @@ struct options {
 	const char  **firms;
 	size_t        nfirms, firms_cap;
 	const char   *color;
+	const char   *progress;     /* auto, always or never */
+	const char   *summary;      /* --summary FILE, or NULL */
+	const char   *history;      /* --history FILE, or NULL */
+	bool          no_record;    /* --no-record */
+	FILE         *stdin_spool;  /* --history: stdin as the pre-scan read
+	                               it, read again to check it */
 	bool          quiet, check_rules, list_checks;
 	struct input_opts input;
 };
@@ -53,25 +62,33 @@ static void
 usage(FILE *fp)
 {
 	fputs(
-"usage: billcheck [-hqV] [-r rules.yaml] [-f text|csv|json|jsonl] [-o file]\n"
-"                 [--per-firm dir] [--fail-on error|warning|info|never]\n"
-"                 [--firm id]... [--set FIELD=VALUE]... [--color when]\n"
+"usage: billcheck [-hqV] [-r rules.yaml] [-f text|csv|json|jsonl|html]\n"
+"                 [-o file] [--per-firm dir] [--summary file]\n"
+"                 [--fail-on error|warning|info|never] [--firm id]...\n"
+"                 [--set FIELD=VALUE]... [--color when] [--progress when]\n"
+"                 [--history file [--no-record]]\n"
 "                 [--check-rules] [--list-checks] [file|dir|-]...\n"
 "\n"
 "Checks law-firm invoices (LEDES 1998B, LEDES 1998BI V2, CSV exports)\n"
 "against billing guideline rules and reports every exception per firm.\n"
 "\n"
 "  -r, --rules FILE     guideline rules (YAML); default: the built-in set\n"
-"  -f, --format FMT     text (default), csv, json or jsonl\n"
+"  -f, --format FMT     text (default), csv, json, jsonl or html\n"
 "  -o, --output FILE    write the report there (atomically)\n"
 "      --per-firm DIR   also write one report per firm: DIR/<firm>.<ext>\n"
+"      --summary FILE   also write the per-firm summary (by month) as CSV\n"
 "      --fail-on SEV    findings that make the exit status 1 (default error)\n"
 "      --firm ID        check only this firm (repeatable)\n"
+"      --history FILE   check against earlier runs kept in FILE (SQLite,\n"
+"                       created 0600) and record this run there\n"
+"      --no-record      with --history: check, but record nothing\n"
 "      --set F=V        a field the input lacks, e.g. LAW_FIRM_ID=24-6437381\n"
 "      --check-rules    validate the rules file, print a summary, exit\n"
 "      --list-checks    print the check catalog with parameters\n"
 "      --color WHEN     auto (default), always or never; NO_COLOR is honoured\n"
-"  -q, --quiet          no notes on stderr (errors are still printed)\n"
+"      --progress WHEN  a progress bar on stderr: auto (default: when stderr\n"
+"                       is a terminal), always or never\n"
+"  -q, --quiet          no notes or progress on stderr (errors are printed)\n"
 "  -h, --help           this help\n"
 "  -V, --version        the version\n"
 "\n"
@@ -113,6 +130,16 @@ parse_severity(const char *s)
 	return -1;
 }
 
+/* auto, always or never, for --color and --progress. */
+static const char *
+parse_when(const char *opt, const char *arg)
+{
+	if (strcmp(arg, "auto") != 0 && strcmp(arg, "always") != 0 &&
+	    strcmp(arg, "never") != 0)
+		die_usage("%s takes auto, always or never, not '%s'", opt, arg);
+	return arg;
+}
+
 static void
 parse_set(struct options *o, const char *arg)
 {
@@ -131,7 +158,8 @@ static void
 parse_options(struct options *o, int argc, char **argv)
 {
 	enum { OPT_PER_FIRM = 256, OPT_FAIL_ON, OPT_FIRM, OPT_SET,
-		OPT_CHECK_RULES, OPT_LIST_CHECKS, OPT_COLOR };
+		OPT_CHECK_RULES, OPT_LIST_CHECKS, OPT_COLOR, OPT_PROGRESS,
+		OPT_SUMMARY, OPT_HISTORY, OPT_NO_RECORD };
 	static const struct option longopts[] = {
 		{"check-rules", no_argument, NULL, OPT_CHECK_RULES},
 		{"color", required_argument, NULL, OPT_COLOR},
@@ -139,12 +167,16 @@ parse_options(struct options *o, int argc, char **argv)
 		{"firm", required_argument, NULL, OPT_FIRM},
 		{"format", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
+		{"history", required_argument, NULL, OPT_HISTORY},
 		{"list-checks", no_argument, NULL, OPT_LIST_CHECKS},
+		{"no-record", no_argument, NULL, OPT_NO_RECORD},
 		{"output", required_argument, NULL, 'o'},
 		{"per-firm", required_argument, NULL, OPT_PER_FIRM},
+		{"progress", required_argument, NULL, OPT_PROGRESS},
 		{"quiet", no_argument, NULL, 'q'},
 		{"rules", required_argument, NULL, 'r'},
 		{"set", required_argument, NULL, OPT_SET},
+		{"summary", required_argument, NULL, OPT_SUMMARY},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
@@ -153,6 +185,7 @@ parse_options(struct options *o, int argc, char **argv)
 	o->format = "text";
 	o->fail_on = SEV_ERROR;
 	o->color = "auto";
+	o->progress = "auto";
 	o->input.date_form = DATE_AUTO;
 	while ((c = getopt_long(argc, argv, "f:ho:qr:V", longopts, NULL)) !=
 	    -1) {
@@ -179,12 +212,7 @@ parse_options(struct options *o, int argc, char **argv)
 			o->check_rules = true;
 			break;
 		case OPT_COLOR:
-			if (strcmp(optarg, "auto") != 0 &&
-			    strcmp(optarg, "always") != 0 &&
-			    strcmp(optarg, "never") != 0)
-				die_usage("--color takes auto, always or "
-				    "never, not '%s'", optarg);
-			o->color = optarg;
+			o->color = parse_when("--color", optarg);
 			break;
 		case OPT_FAIL_ON:
 			o->fail_on = parse_severity(optarg);
@@ -194,14 +222,26 @@ parse_options(struct options *o, int argc, char **argv)
 			    sizeof(*o->firms));
 			o->firms[o->nfirms++] = optarg;
 			break;
+		case OPT_HISTORY:
+			o->history = optarg;
+			break;
 		case OPT_LIST_CHECKS:
 			o->list_checks = true;
+			break;
+		case OPT_NO_RECORD:
+			o->no_record = true;
 			break;
 		case OPT_PER_FIRM:
 			o->per_firm = optarg;
 			break;
+		case OPT_PROGRESS:
+			o->progress = parse_when("--progress", optarg);
+			break;
 		case OPT_SET:
 			parse_set(o, optarg);
+			break;
+		case OPT_SUMMARY:
+			o->summary = optarg;
 			break;
 		default:
 			fputs("Try 'billcheck --help' for more information.\n",
@@ -210,8 +250,10 @@ parse_options(struct options *o, int argc, char **argv)
 		}
 	}
 	if (report_writer_for(o->format) == NULL)
-		die_usage("unknown format '%s' (text, csv, json or jsonl)",
+		die_usage("unknown format '%s' (text, csv, json, jsonl or html)",
 		    o->format);
+	if (o->no_record && o->history == NULL)
+		die_usage("%s", "--no-record needs --history FILE");
 }
 
 /* ---- reading files ------------------------------------------------ */
@@ -371,13 +413,194 @@ collect_inputs(struct inputs *in, int argc, char **argv)
 	}
 }
 
+/* ---- progress on stderr ------------------------------------------ */
+
+#define PROGRESS_MS  100 /* at most ten redraws a second */
+#define PROGRESS_BAR 20  /* characters of the bar itself */
+
+/*
+ * A one-line progress bar on stderr, redrawn at most ten times a second
+ * and erased at the end.  The engine and the readers know nothing of it:
+ * check_input reports the bytes it fed and the records the reader
+ * counted.  While it is on, the engine's diagnostics go to a memory
+ * stream that is copied to stderr between redraws, so that a message
+ * never lands in the middle of the bar.
+ */
+struct progress {
+	bool               on;
+	FILE              *diag;     /* the engine's errfp while on */
+	char              *dbuf;     /* diag's buffer (open_memstream) */
+	size_t             dlen;     /* bytes in it, after fflush(diag) */
+	unsigned long long total;    /* bytes of all inputs; 0 = unknown */
+	unsigned long long bytes;    /* bytes fed so far */
+	unsigned long      records;  /* records of the finished inputs */
+	struct timespec    start, last;
+	bool               drawn;    /* the bar is on the screen */
+	bool               ever;     /* it was drawn at least once, at last */
+};
+
+static void
+progress_init(struct progress *p, const struct options *o,
+    const struct inputs *in)
+{
+	struct stat st;
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	if (o->quiet || strcmp(o->progress, "never") == 0)
+		return;
+	if (strcmp(o->progress, "auto") == 0 && !isatty(STDERR_FILENO))
+		return;
+	p->diag = open_memstream(&p->dbuf, &p->dlen);
+	if (p->diag == NULL)
+		return;
+	p->on = true;
+	for (i = 0; i < in->n; i++) {
+		if (strcmp(in->paths[i], "-") == 0 ||
+		    stat(in->paths[i], &st) != 0 || !S_ISREG(st.st_mode)) {
+			p->total = 0; /* a pipe: no percentage, no ETA */
+			break;
+		}
+		p->total += (unsigned long long)st.st_size;
+	}
+	(void)clock_gettime(CLOCK_MONOTONIC, &p->start);
+}
+
+/* Where the engine prints its diagnostics. */
+static FILE *
+progress_errfp(const struct progress *p)
+{
+	return p->on ? p->diag : stderr;
+}
+
+/* Erases the bar, so that the next thing on stderr starts a clean line. */
+static void
+progress_erase(struct progress *p)
+{
+	if (p->drawn)
+		fputs("\r\033[K", stderr);
+	p->drawn = false;
+}
+
+/* Copies the diagnostics the engine wrote since the last call to stderr. */
+static void
+progress_diag(struct progress *p)
+{
+	if (fflush(p->diag) != 0 || p->dlen == 0)
+		return;
+	progress_erase(p);
+	fwrite(p->dbuf, 1, p->dlen, stderr);
+	rewind(p->diag);
+	(void)fflush(p->diag);
+}
+
+/* "812 B", "14.2 KiB", "3.7 MiB", "1.2 GiB". */
+static char *
+human_bytes(char *buf, size_t size, unsigned long long b)
+{
+	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
+	unsigned long long scale = 1024, t;
+	size_t u = 0;
+
+	if (b < 1024) {
+		(void)snprintf(buf, size, "%llu B", b);
+		return buf;
+	}
+	while (u < 3 && b >= scale * 1024) {
+		scale *= 1024;
+		u++;
+	}
+	t = b * 10 / scale;
+	(void)snprintf(buf, size, "%llu.%llu %s", t / 10, t % 10, unit[u]);
+	return buf;
+}
+
+static unsigned long long
+ms_between(const struct timespec *a, const struct timespec *b)
+{
+	long long ms = (long long)(b->tv_sec - a->tv_sec) * 1000 +
+	    (b->tv_nsec - a->tv_nsec) / 1000000;
+
+	return ms > 0 ? (unsigned long long)ms : 0;
+}
+
+/*
+ * Counts `fed` more bytes, copies the engine's diagnostics out (erasing
+ * the bar first), and redraws the bar unless it was drawn less than
+ * PROGRESS_MS ago.  `records` are the current input's so far.
+ */
+static void
+progress_update(struct progress *p, size_t fed, unsigned long records)
+{
+	char line[160], done[24], all[24], rate[24], bar[PROGRESS_BAR + 1];
+	unsigned long long ms, bps, rps, left, pct, recs;
+	struct timespec now;
+	size_t i, fill;
+	int len;
+
+	if (!p->on)
+		return;
+	p->bytes += fed;
+	progress_diag(p);
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	if (p->ever && ms_between(&p->last, &now) < PROGRESS_MS)
+		return;
+	p->last = now;
+	ms = ms_between(&p->start, &now);
+	if (ms == 0)
+		ms = 1;
+	recs = (unsigned long long)p->records + records;
+	bps = p->bytes * 1000 / ms;
+	rps = recs * 1000 / ms;
+	human_bytes(done, sizeof(done), p->bytes);
+	human_bytes(rate, sizeof(rate), bps);
+	if (p->total > 0) {
+		pct = p->bytes >= p->total ? 100 : p->bytes * 100 / p->total;
+		fill = (size_t)(pct * PROGRESS_BAR / 100);
+		for (i = 0; i < PROGRESS_BAR; i++)
+			bar[i] = i < fill ? '#' : '.';
+		bar[PROGRESS_BAR] = '\0';
+		left = p->bytes >= p->total || bps == 0 ? 0 :
+		    (p->total - p->bytes) / bps;
+		len = snprintf(line, sizeof(line), "[%s] %3llu%%  %s of %s  "
+		    "%s/s  %llu rec/s  ETA %llu:%02llu", bar, pct, done,
+		    human_bytes(all, sizeof(all), p->total), rate, rps,
+		    left / 60, left % 60);
+	} else {
+		len = snprintf(line, sizeof(line), "%s  %s/s  %llu records  "
+		    "%llu rec/s", done, rate, recs, rps);
+	}
+	if (len < 0)
+		return;
+	fprintf(stderr, "\r%s\033[K", line);
+	fflush(stderr);
+	p->drawn = p->ever = true;
+}
+
+/* The end: the last diagnostics, and the bar erased. */
+static void
+progress_end(struct progress *p)
+{
+	if (!p->on)
+		return;
+	progress_diag(p);
+	progress_erase(p);
+	fflush(stderr);
+	fclose(p->diag);
+	free(p->dbuf);
+	p->on = false;
+}
+
+/* ---- checking ----------------------------------------------------- */
+
 /* Streams one input through a reader into the engine. */
 static void
 check_input(engine *e, const struct options *o, const char *path,
-    unsigned index, char *buf)
+    unsigned index, char *buf, struct progress *pg)
 {
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	FILE *fp = strcmp(path, "-") != 0 ? fopen(path, "rb") :
+	    o->stdin_spool != NULL ? o->stdin_spool : stdin;
 	struct input_counts counts;
 	input_reader *r;
 	struct diag d;
@@ -391,8 +614,13 @@ check_input(engine *e, const struct options *o, const char *path,
 	}
 	engine_begin_file(e, name, index);
 	r = input_reader_new(name, index, &o->input, engine_sink(e));
-	while ((n = fread(buf, 1, READ_CHUNK, fp)) > 0)
+	while ((n = fread(buf, 1, READ_CHUNK, fp)) > 0) {
 		input_reader_feed(r, buf, n);
+		if (pg->on) {
+			input_reader_counts(r, &counts);
+			progress_update(pg, n, counts.records);
+		}
+	}
 	if (ferror(fp)) {
 		diag_set(&d, DIAG_IO, (struct diag_pos){name, 0, 0},
 		    "read error: %s", strerror(errno));
@@ -404,9 +632,165 @@ check_input(engine *e, const struct options *o, const char *path,
 	if (ferror(fp))
 		counts.failed = true;
 	engine_end_file(e, &counts);
+	pg->records += counts.records;
+	progress_update(pg, 0, 0);
 	input_reader_free(r);
-	if (fp != stdin)
+	if (fp != stdin && fp != o->stdin_spool)
 		fclose(fp);
+}
+
+/* ---- history (--history) ------------------------------------------ */
+
+/* The pre-scan of one input: its lines go to the history before any check
+ * runs, so that it knows the run's invoices and which of them it has
+ * recorded before.  Standard input is kept in a temporary file that
+ * check_input reads.  -1 (with a message) when the run cannot go on. */
+static int
+scan_input(history *h, struct options *o, const char *path, unsigned index,
+    char *buf)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	const char *name = is_stdin ? "<stdin>" : path;
+	struct input_counts counts;
+	input_reader *r;
+	FILE *fp;
+	size_t n;
+
+	if (is_stdin && o->stdin_spool != NULL)
+		return 0; /* read once, as without --history */
+	if (is_stdin) {
+		o->stdin_spool = tmpfile();
+		if (o->stdin_spool == NULL) {
+			fprintf(stderr, "billcheck: <stdin>: error: cannot keep "
+			    "standard input for --history: %s\n",
+			    strerror(errno));
+			return -1;
+		}
+	}
+	fp = is_stdin ? stdin : fopen(path, "rb");
+	if (fp == NULL)
+		return 0; /* check_input reports it */
+	history_scan_begin_file(h, name, index);
+	r = input_reader_new(name, index, &o->input, history_scan_sink(h));
+	while ((n = fread(buf, 1, READ_CHUNK, fp)) > 0) {
+		input_reader_feed(r, buf, n);
+		if (is_stdin && fwrite(buf, 1, n, o->stdin_spool) != n)
+			break;
+	}
+	if (!ferror(fp) && !(is_stdin && ferror(o->stdin_spool)))
+		input_reader_finish(r);
+	input_reader_counts(r, &counts);
+	counts.failed = counts.failed || ferror(fp);
+	history_scan_end_file(h, &counts);
+	input_reader_free(r);
+	if (!is_stdin) {
+		fclose(fp);
+		return 0;
+	}
+	if (ferror(stdin) || fflush(o->stdin_spool) != 0 ||
+	    ferror(o->stdin_spool) || fseek(o->stdin_spool, 0, SEEK_SET) != 0) {
+		fprintf(stderr, "billcheck: <stdin>: error: cannot keep "
+		    "standard input for --history: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Opens --history FILE and pre-scans the inputs; NULL after a message. */
+static history *
+open_history(struct options *o, const struct inputs *in)
+{
+	history *h;
+	struct diag d;
+	char *buf;
+	size_t i;
+
+	if (history_open(&h, o->history, o->no_record ? HISTORY_READONLY : 0,
+	    &d) < 0) {
+		diag_print(stderr, &d, "error");
+		return NULL;
+	}
+	buf = xmalloc(READ_CHUNK);
+	for (i = 0; i < in->n; i++)
+		if (scan_input(h, o, in->paths[i], (unsigned)i, buf) < 0)
+			break;
+	free(buf);
+	if (i < in->n) {
+		history_free(h);
+		return NULL;
+	}
+	if (history_begin(h, &d) < 0) {
+		diag_print(stderr, &d, "error");
+		history_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+/* The time a run is recorded at: now, or SOURCE_DATE_EPOCH (seconds since
+ * 1970) when set, for reproducible tests. */
+static time_t
+run_time(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	if (s == NULL || s[0] == '\0')
+		return time(NULL);
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 0)
+		return time(NULL);
+	return (time_t)v;
+}
+
+static const char *
+invoices_word(unsigned long n)
+{
+	return n == 1 ? "invoice" : "invoices";
+}
+
+/* Records the run after its report is written; -1 after a message. */
+static int
+record_history(history *h, const struct options *o,
+    const struct run_result *res)
+{
+	struct history_record_opts ro;
+	struct history_stats st;
+	char msg[256];
+	size_t k;
+	struct diag d;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.now = run_time();
+	/* Tests only: hold the transaction open to kill or race it. */
+	ro.test_pause = getenv("BILLCHECK_TEST_SLOW_RECORD");
+	if (history_record(h, res, &ro, &st, &d) < 0) {
+		diag_print(stderr, &d, "error");
+		return -1;
+	}
+	if (o->quiet)
+		return 0;
+	if (st.run > 0)
+		k = (size_t)snprintf(msg, sizeof(msg), "recorded run %lld: "
+		    "%lu new %s", (long long)st.run, st.recorded,
+		    invoices_word(st.recorded));
+	else
+		k = (size_t)snprintf(msg, sizeof(msg), "nothing new to "
+		    "record");
+	if (st.known > 0 && k < sizeof(msg))
+		k += (size_t)snprintf(msg + k, sizeof(msg) - k, "%s%lu %s "
+		    "already recorded", st.run > 0 ? ", " : ": ", st.known,
+		    invoices_word(st.known));
+	if (st.skipped > 0 && k < sizeof(msg))
+		snprintf(msg + k, sizeof(msg) - k, "; %lu %s not recorded: "
+		    "their input was not read in full", st.skipped,
+		    invoices_word(st.skipped));
+	diag_set(&d, DIAG_OK, (struct diag_pos){o->history, 0, 0}, "%s",
+	    msg);
+	diag_print(stderr, &d, "note");
+	return 0;
 }
 
 /* ---- writing reports ---------------------------------------------- */
@@ -459,24 +843,31 @@ firm_view(const struct run_result *res, size_t firm, struct run_result *v)
 static char *
 firm_file(const char *dir, const char *firm, const char *ext)
 {
-	size_t n = strlen(dir) + strlen(firm) + strlen(ext) + 16, i, o;
-	char *path = xmalloc(n), *safe = xmalloc(strlen(firm) + 8);
+	size_t n = strlen(dir) + strlen(ext) + 160, i, o;
+	char *path = xmalloc(n), safe[128];
+	bool changed = false;
 
-	for (i = 0, o = 0; firm[i] != '\0'; i++) {
+	for (i = 0, o = 0; firm[i] != '\0' && o < 100; i++) {
 		char c = firm[i];
 		bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
 		    (c == '.' && o > 0);
 
 		safe[o++] = keep ? c : '_';
+		changed |= !keep;
 	}
+	changed |= firm[i] != '\0' || o == 0;
 	if (o == 0) {
 		memcpy(safe, "unknown", 7);
 		o = 7;
 	}
+	/* An id that had to change gets a hash of the real one, so "a/b"
+	 * and "a_b" do not write the same file. */
+	if (changed)
+		o += (size_t)snprintf(safe + o, sizeof(safe) - o, "-%08x",
+		    (unsigned)keymap_hash(firm, strlen(firm)));
 	safe[o] = '\0';
 	snprintf(path, n, "%s/%s.%s", dir, safe, ext);
-	free(safe);
 	return path;
 }
 
@@ -531,6 +922,30 @@ write_per_firm(const struct options *o, const struct report_writer *w,
 		free(path);
 	}
 	return rc;
+}
+
+/* --summary: the per-firm (and per-month) summary CSV, written whole. */
+static int
+write_summary(const char *path, const struct run_result *res)
+{
+	struct outfile out;
+	struct diag d;
+
+	if (outfile_open(&out, path, &d) < 0) {
+		diag_print(stderr, &d, "error");
+		return -1;
+	}
+	if (report_csv_summary_write(out.fp, res) < 0) {
+		fprintf(stderr, "billcheck: %s: error: write error: %s\n", path,
+		    strerror(errno));
+		outfile_abort(&out);
+		return -1;
+	}
+	if (outfile_commit(&out, &d) < 0) {
+		diag_print(stderr, &d, "error");
+		return -1;
+	}
+	return 0;
 }
 
 static bool
@@ -649,13 +1064,16 @@ main(int argc, char **argv)
 	struct report_opts ro;
 	struct run_result *res;
 	struct inputs in = {0};
+	struct progress pg;
 	struct outfile out;
 	struct diag d;
+	history *hist = NULL;
 	rule_set *rs;
 	engine *e;
 	char *buf;
 	size_t i;
 	int status;
+	bool written = true;
 
 	memset(&o, 0, sizeof(o));
 	parse_options(&o, argc, argv);
@@ -679,6 +1097,13 @@ main(int argc, char **argv)
 	}
 	collect_inputs(&in, argc - optind, argv + optind);
 	w = report_writer_for(o.format);
+	if (o.history != NULL) {
+		hist = open_history(&o, &in);
+		if (hist == NULL) {
+			status = EXIT_TROUBLE;
+			goto out;
+		}
+	}
 	if (outfile_open(&out, o.output, &d) < 0) {
 		diag_print(stderr, &d, "error");
 		status = EXIT_TROUBLE;
@@ -687,8 +1112,10 @@ main(int argc, char **argv)
 	memset(&eo, 0, sizeof(eo));
 	eo.firms = o.firms;
 	eo.nfirms = o.nfirms;
-	eo.errfp = stderr;
+	progress_init(&pg, &o, &in);
+	eo.errfp = progress_errfp(&pg);
 	eo.quiet = o.quiet;
+	eo.history = hist;
 	if (w->finding != NULL) {
 		eo.on_finding = stream_finding;
 		eo.on_finding_ctx = &out;
@@ -696,28 +1123,48 @@ main(int argc, char **argv)
 	e = engine_new(rs, &eo);
 	buf = xmalloc(READ_CHUNK);
 	for (i = 0; i < in.n; i++)
-		check_input(e, &o, in.paths[i], (unsigned)i, buf);
+		check_input(e, &o, in.paths[i], (unsigned)i, buf, &pg);
 	free(buf);
 	res = engine_finish(e);
+	progress_end(&pg);
 	res->version = BILLCHECK_VERSION;
+	if (hist != NULL)
+		history_trend(hist, res);
 	ro.color = w->finding == NULL && use_color(&o);
 	status = fails(res, o.fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
 	if (has_failed_input(res))
 		status = EXIT_TROUBLE;
+	/* A lookup that failed leaves findings out: say so, record nothing. */
+	if (history_failed(hist, &d)) {
+		diag_print(stderr, &d, "error");
+		status = EXIT_TROUBLE;
+		written = false;
+	}
 	if (engine_stream_failed(e) || w->write(out.fp, res, &ro) < 0) {
 		fprintf(stderr, "billcheck: %s: error: write error: %s\n",
 		    o.output ? o.output : "<stdout>", strerror(errno));
 		outfile_abort(&out);
 		status = EXIT_TROUBLE;
+		written = false;
 	} else if (outfile_commit(&out, &d) < 0) {
 		diag_print(stderr, &d, "error");
 		status = EXIT_TROUBLE;
+		written = false;
 	}
 	if (o.per_firm != NULL && write_per_firm(&o, w, res) < 0)
+		status = EXIT_TROUBLE;
+	if (o.summary != NULL && write_summary(o.summary, res) < 0)
+		status = EXIT_TROUBLE;
+	/* Only a run whose report is out is recorded (--no-record: never). */
+	if (hist != NULL && !o.no_record && written &&
+	    record_history(hist, &o, res) < 0)
 		status = EXIT_TROUBLE;
 	run_result_free(res);
 	engine_free(e);
 out:
+	history_free(hist);
+	if (o.stdin_spool != NULL)
+		fclose(o.stdin_spool);
 	rules_free(rs);
 	for (i = 0; i < in.n; i++)
 		free(in.paths[i]);

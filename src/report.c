@@ -14,6 +14,7 @@ static const struct report_writer writers[] = {
 	{ "csv", "csv", NULL, report_csv_write },
 	{ "json", "json", NULL, report_json_write },
 	{ "jsonl", "jsonl", report_jsonl_finding, report_jsonl_write },
+	{ "html", "html", NULL, report_html_write },
 };
 
 const struct report_writer *

@@ -211,6 +211,7 @@ static void
 jw_firm(struct jw *w, const struct firm_summary *fs)
 {
 	const struct rule_tally *t;
+	const struct month_summary *m;
 	size_t i;
 
 	jw_begin(w, "{");
@@ -236,6 +237,25 @@ jw_firm(struct jw *w, const struct firm_summary *fs)
 		jw_end(w, "}");
 	}
 	jw_end(w, "]");
+	jw_key(w, "months");
+	jw_begin(w, "[");
+	for (i = 0; i < fs->nmonths; i++) {
+		m = &fs->months[i];
+		jw_sep(w);
+		jw_begin(w, "{");
+		jw_str(w, "month", m->month);
+		jw_ulong(w, "invoices", m->invoices);
+		jw_ulong(w, "invoices_with_findings",
+		    m->invoices_with_findings);
+		jw_rate(w, "exception_rate", m->exception_rate_bp);
+		jw_ulong(w, "lines", m->lines);
+		jw_ulong(w, "lines_with_findings", m->lines_with_findings);
+		jw_amount(w, "billed", m->billed);
+		jw_amount(w, "at_risk", m->at_risk);
+		jw_amount(w, "approved", m->billed - m->at_risk);
+		jw_end(w, "}");
+	}
+	jw_end(w, "]");
 	jw_end(w, "}");
 }
 
@@ -252,6 +272,49 @@ jw_error(struct jw *w, const struct run_error *e)
 		jw_ulong(w, "row", e->row);
 	}
 	jw_str(w, "message", e->message);
+	jw_end(w, "}");
+}
+
+/* --history: per firm, the months recorded before this run plus this
+ * run's new invoices (the trend drawn from history). */
+static void
+jw_history(struct jw *w, const struct run_result *res)
+{
+	const struct month_summary *m;
+	size_t i, j;
+
+	jw_begin(w, "{");
+	jw_str(w, "file", res->history_file);
+	jw_ulong(w, "runs", res->history_runs);
+	jw_key(w, "trend");
+	jw_begin(w, "[");
+	for (i = 0; i < res->nfirms && !w->err; i++) {
+		jw_sep(w);
+		jw_begin(w, "{");
+		jw_str(w, "firm", res->firms[i].firm);
+		jw_str(w, "firm_name", res->firms[i].firm_name);
+		jw_key(w, "months");
+		jw_begin(w, "[");
+		for (j = 0; j < res->firms[i].nhistory_months; j++) {
+			m = &res->firms[i].history_months[j];
+			jw_sep(w);
+			jw_begin(w, "{");
+			jw_str(w, "month", m->month);
+			jw_ulong(w, "invoices", m->invoices);
+			jw_ulong(w, "invoices_with_findings",
+			    m->invoices_with_findings);
+			jw_rate(w, "exception_rate", m->exception_rate_bp);
+			jw_ulong(w, "lines", m->lines);
+			jw_ulong(w, "lines_with_findings",
+			    m->lines_with_findings);
+			jw_amount(w, "billed", m->billed);
+			jw_amount(w, "at_risk", m->at_risk);
+			jw_end(w, "}");
+		}
+		jw_end(w, "]");
+		jw_end(w, "}");
+	}
+	jw_end(w, "]");
 	jw_end(w, "}");
 }
 
@@ -361,6 +424,12 @@ report_json_write(FILE *fp, const struct run_result *res,
 		jw_error(&w, &res->notes[i]);
 	}
 	jw_end(&w, "]");
+
+	/* Only with --history, so that documents without it do not change. */
+	if (res->history_file != NULL) {
+		jw_key(&w, "history");
+		jw_history(&w, res);
+	}
 	jw_end(&w, "}");
 	jw_puts(&w, "\n");
 	if (w.err || fflush(fp) == EOF || ferror(fp))

@@ -567,7 +567,8 @@ tw_opt(struct tw *w, const char *label, const char *s, size_t width)
 	tw_cell(w, s, width);
 }
 
-/* "  Invoice INV  matter M  CC  PO  billed 18,420.50  at risk 0.00  REVIEW" */
+/* "  Invoice INV  matter M  CC  PO  billed 18,420.50  at risk 0.00  REVIEW
+ *   file:row" */
 static void
 tw_invoice(struct tw *w, const struct invoice_summary *x,
     const struct iwidths *iw)
@@ -585,7 +586,10 @@ tw_invoice(struct tw *w, const struct invoice_summary *x,
 	tw_num(w, dec_format(buf, x->at_risk, 2, true), iw->at_risk);
 	tw_puts(w, "  ");
 	tw_verdict(w, x->verdict);
-	tw_puts(w, "\n");
+	/* Where the invoice starts, for a run over many files. */
+	tw_puts(w, "  ");
+	tw_cell(w, x->file, 0);
+	tw_printf(w, ":%lu\n", x->row);
 }
 
 /* Count and money at risk for each rule that fired for the firm. */

@@ -10,17 +10,27 @@ static const struct param_spec params[] = {
 	    "rounding", NULL},
 };
 
-static int64_t
-abs64(int64_t v)
+/* True when a and b are more than tol apart; a difference too large for
+ * int64 is certainly more. */
+static bool
+differs(int64_t a, int64_t b, int64_t tol)
 {
-	return v < 0 ? -v : v;
+	int64_t d;
+
+	if (dec_sub(&d, a, b) < 0)
+		return true;
+	return d > tol || d < -tol;
 }
 
 /* Overcharge is at risk; a firm that undercharges risks nothing. */
 static int64_t
 overcharge(int64_t billed, int64_t correct)
 {
-	return billed > correct ? billed - correct : 0;
+	int64_t d;
+
+	if (billed <= correct)
+		return 0;
+	return dec_sub(&d, billed, correct) < 0 ? INT64_MAX : d;
 }
 
 static void
@@ -45,7 +55,7 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	expect = base;
 	if (taxed && dec_add(&expect, tax) < 0)
 		return;
-	if (abs64(l->num[N_TOTAL] - expect) > tol) {
+	if (differs(l->num[N_TOTAL], expect, tol)) {
 		dec_format_trim(a, l->num[N_UNITS], 1);
 		dec_format(b, l->num[N_UNIT_COST], 2, true);
 		dec_format(c, l->num[N_ADJUSTMENT], 2, true);
@@ -73,7 +83,7 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		    DEC_RATE_SCALE) < 0)
 			return;
 		want = dec_round(want, 2);
-		if (abs64(tax - want) > tol) {
+		if (differs(tax, want, tol)) {
 			struct text rate = l->field[F_LINE_ITEM_TAX_RATE];
 
 			/* The rate as the file wrote it: 0.061245, not 0.0612. */
@@ -97,22 +107,24 @@ on_invoice(struct check_ctx *cx, const struct rule *r,
 	if (inv->overflow)
 		return;
 	if (inv->has_stated_total &&
-	    abs64(inv->stated_total - inv->line_sum) > tol)
+	    differs(inv->stated_total, inv->line_sum, tol))
 		check_emit_invoice(cx, r, inv,
 		    overcharge(inv->stated_total, inv->line_sum),
 		    "invoice total %s, but its %lu lines add up to %s",
 		    dec_format(a, inv->stated_total, 2, true), inv->nlines,
 		    dec_format(b, inv->line_sum, 2, true));
 	if (inv->has_stated_tax_total &&
-	    abs64(inv->stated_tax_total - inv->tax_sum) > tol)
+	    differs(inv->stated_tax_total, inv->tax_sum, tol))
 		check_emit_invoice(cx, r, inv, 0,
 		    "invoice tax total %s, but line taxes add up to %s",
 		    dec_format(a, inv->stated_tax_total, 2, true),
 		    dec_format(b, inv->tax_sum, 2, true));
 	if (inv->has_stated_net_total && inv->has_stated_total) {
-		int64_t net = inv->stated_total - inv->stated_tax_total;
+		int64_t net;
 
-		if (abs64(inv->stated_net_total - net) > tol)
+		if (dec_sub(&net, inv->stated_total,
+		    inv->stated_tax_total) == 0 &&
+		    differs(inv->stated_net_total, net, tol))
 			check_emit_invoice(cx, r, inv, 0,
 			    "invoice net total %s, but total %s - tax %s = %s",
 			    dec_format(a, inv->stated_net_total, 2, true),

@@ -9,6 +9,7 @@
 #include "checks.h"
 #include "decimal.h"
 #include "group.h"
+#include "history.h"
 #include "keymap.h"
 #include "xalloc.h"
 
@@ -23,12 +24,14 @@ static const struct param_spec params[] = {
  * rule set, 8 bytes) and the keymap's entry and slot: about 60 bytes for
  * each budgeted matter billed. */
 struct spend {
-	int64_t total;   /* line totals so far, DEC_SCALE */
-	bool    warned;  /* warn_at crossed (or the budget itself) */
+	int64_t  total;   /* line totals so far, DEC_SCALE */
+	uint32_t hist;    /* what earlier runs spent on it (pool), or 0 */
+	bool     warned;  /* warn_at crossed (or the budget itself) */
 };
 
 struct state {
-	keymap *matters; /* const struct matter * -> struct spend */
+	keymap           *matters; /* const struct matter * -> struct spend */
+	struct group_pool earlier; /* history texts */
 };
 
 static void *
@@ -47,6 +50,7 @@ state_free(void *p)
 	struct state *s = p;
 
 	keymap_free(s->matters);
+	group_pool_fini(&s->earlier);
 	free(s);
 }
 
@@ -91,6 +95,39 @@ matter_of(struct check_ctx *cx, const struct rule *r,
 	return m;
 }
 
+/* A matter new to the run starts with what earlier runs recorded on it
+ * (--history): spend to date.  A warn_at crossed then was warned of
+ * then. */
+static void
+earlier_run(struct check_ctx *cx, struct state *s, struct spend *sp,
+    const struct rule *r, const struct invoice_line *l,
+    const struct matter *m)
+{
+	const struct history *h = check_history(cx);
+	const char *currency = rules_currency(check_rules(cx));
+	struct text cur = {currency ? currency : "",
+		currency ? strlen(currency) : 0};
+	struct text id = {m->id, strlen(m->id)};
+	struct group_buf b = {{0}, 0};
+	struct history_ref ref;
+	unsigned long n;
+	int64_t warn;
+	char a[32];
+
+	if (h == NULL)
+		return;
+	sp->total = history_matter_spend(h, l->field[F_LAW_FIRM_ID], id, cur,
+	    &n, &ref);
+	if (n == 0)
+		return;
+	group_buf_earlier(&b, dec_format(a, sp->total, 2, true), n, "last",
+	    &ref);
+	sp->hist = group_pool_add(&s->earlier, b.s);
+	if (dec_mul(&warn, m->budget, rule_param(r, P_WARN_AT)->u.amount) < 0)
+		warn = INT64_MAX;
+	sp->warned = sp->total >= warn || sp->total > m->budget;
+}
+
 static void
 on_line(struct check_ctx *cx, const struct rule *r,
     const struct invoice_line *l)
@@ -103,6 +140,7 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	const struct matter *m;
 	struct spend *sp;
 	char a[32], b[32], c[32];
+	bool created;
 
 	if (!line_has_num(l, N_TOTAL))
 		return;
@@ -116,7 +154,9 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	m = matter_of(cx, r, l);
 	if (m == NULL)
 		return;
-	sp = keymap_put(s->matters, &m, sizeof(m), NULL);
+	sp = keymap_put(s->matters, &m, sizeof(m), &created);
+	if (created)
+		earlier_run(cx, s, sp, r, l, m);
 	before = sp->total;
 	if (dec_add(&sp->total, total) < 0)
 		sp->total = total > 0 ? INT64_MAX : INT64_MIN;
@@ -130,15 +170,17 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		sp->warned = true;
 		if (before <= m->budget)
 			check_emit_line(cx, r, l, risk, "matter %s spend %s "
-			    "exceeds its budget of %s by %s", m->id,
+			    "exceeds its budget of %s by %s%s", m->id,
 			    dec_format(a, sp->total, 2, true),
 			    dec_format(b, m->budget, 2, true),
-			    dec_format(c, over, 2, true));
+			    dec_format(c, over, 2, true),
+			    group_pool_get(&s->earlier, sp->hist));
 		else
 			check_emit_line(cx, r, l, risk, "matter %s is already "
-			    "over its budget of %s: spend %s", m->id,
+			    "over its budget of %s: spend %s%s", m->id,
 			    dec_format(b, m->budget, 2, true),
-			    dec_format(a, sp->total, 2, true));
+			    dec_format(a, sp->total, 2, true),
+			    group_pool_get(&s->earlier, sp->hist));
 		return;
 	}
 	if (sp->warned)
@@ -149,10 +191,11 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		return;
 	sp->warned = true;
 	check_emit_line_sev(cx, r, SEV_WARNING, l, 0, "matter %s spend %s "
-	    "reaches %s%% of its budget of %s", m->id,
+	    "reaches %s%% of its budget of %s%s", m->id,
 	    dec_format(a, sp->total, 2, true),
 	    dec_format_trim(c, warn_at * 100, 0),
-	    dec_format(b, m->budget, 2, true));
+	    dec_format(b, m->budget, 2, true),
+	    group_pool_get(&s->earlier, sp->hist));
 }
 
 static const enum field_id needs[] = {F_LINE_ITEM_TOTAL};

@@ -9,6 +9,7 @@
 #include "date.h"
 #include "decimal.h"
 #include "group.h"
+#include "history.h"
 #include "keymap.h"
 #include "xalloc.h"
 
@@ -22,21 +23,23 @@ static const struct param_spec params[] = {
 /* Rows a message lists; a longer day ends its list with "...". */
 #define DAY_ROWS 8
 
-/* One timekeeper-day: 64 bytes.  With its key (firm, timekeeper and day,
+/* One timekeeper-day: 72 bytes.  With its key (firm, timekeeper and day,
  * length-prefixed: 12 bytes plus the two ids, about 30 in all), the
- * keymap's entry (24 bytes) and slot (4 to 8), a day costs about 130
+ * keymap's entry (24 bytes) and slot (4 to 8), a day costs about 140
  * bytes, however many lines make it. */
 struct day {
 	int64_t  hours;            /* units of the day's fees, DEC_SCALE */
 	uint32_t rows[DAY_ROWS];   /* the first rows of the day; 0 = too big */
 	uint16_t files[DAY_ROWS];  /* and their inputs */
 	uint32_t nrows;            /* lines of the day, counted past DAY_ROWS */
+	uint32_t hist;             /* earlier runs' hours of the day (pool) */
 	bool     flagged;          /* the day's one finding is made */
 };
 
 struct state {
 	keymap            *days;   /* firm|timekeeper|day -> struct day */
 	struct group_files files;
+	struct group_pool  earlier; /* history texts */
 };
 
 static void *
@@ -56,6 +59,7 @@ state_free(void *p)
 
 	keymap_free(s->days);
 	group_files_fini(&s->files);
+	group_pool_fini(&s->earlier);
 	free(s);
 }
 
@@ -109,6 +113,31 @@ list_rows(struct group_buf *b, const struct state *s, const struct day *d,
 	}
 }
 
+/* A day new to the run starts with the hours earlier runs recorded for
+ * it (--history). */
+static void
+earlier_run(struct check_ctx *cx, struct state *s, struct day *d,
+    const struct invoice_line *l)
+{
+	const struct history *h = check_history(cx);
+	struct group_buf b = {{0}, 0};
+	struct history_ref ref;
+	unsigned long n;
+	int64_t hours;
+	char a[32], amount[40];
+
+	if (h == NULL)
+		return;
+	hours = history_day_hours(h, l->field[F_LAW_FIRM_ID],
+	    l->field[F_TIMEKEEPER_ID], l->date, &n, &ref);
+	if (n == 0)
+		return;
+	d->hours = hours;
+	snprintf(amount, sizeof(amount), "%s h", dec_format_trim(a, hours, 1));
+	group_buf_earlier(&b, amount, n, "first", &ref);
+	d->hist = group_pool_add(&s->earlier, b.s);
+}
+
 static void
 on_line(struct check_ctx *cx, const struct rule *r,
     const struct invoice_line *l)
@@ -123,6 +152,7 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	struct group_buf rows = {{0}, 0};
 	struct day *d;
 	char key[512], a[32], b[32], dbuf[11];
+	bool created;
 
 	if (l->type != LINE_FEE || !line_has_num(l, N_UNITS))
 		return;
@@ -138,7 +168,9 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		return;
 	}
 	group_files_keep(&s->files, l->file_index, l->file);
-	d = keymap_put(s->days, key, klen, NULL);
+	d = keymap_put(s->days, key, klen, &created);
+	if (created)
+		earlier_run(cx, s, d, l);
 	add_row(d, l);
 	if (dec_add(&d->hours, l->num[N_UNITS]) < 0)
 		d->hours = l->num[N_UNITS] > 0 ? INT64_MAX : INT64_MIN;
@@ -149,9 +181,10 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	d->flagged = true;
 	list_rows(&rows, s, d, l);
 	check_emit_line(cx, r, l, group_excess_risk(l, d->hours - max),
-	    "billed %s h on %s, max %s h; rows %s",
+	    "billed %s h on %s, max %s h; rows %s%s",
 	    dec_format_trim(a, d->hours, 1), date_format(dbuf, l->date),
-	    dec_format_trim(b, max, 1), rows.s);
+	    dec_format_trim(b, max, 1), rows.s,
+	    group_pool_get(&s->earlier, d->hist));
 }
 
 static const enum field_id needs[] = {

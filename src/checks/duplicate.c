@@ -9,6 +9,7 @@
 #include "checks.h"
 #include "decimal.h"
 #include "group.h"
+#include "history.h"
 #include "keymap.h"
 #include "xalloc.h"
 
@@ -333,6 +334,25 @@ has_columns(struct check_ctx *cx, const struct rule *r,
 	return true;
 }
 
+/* The first line of a fingerprint in this run may repeat a line an
+ * earlier run recorded (--history). */
+static void
+earlier_run(struct check_ctx *cx, const struct rule *r,
+    const struct invoice_line *l, unsigned bits,
+    const unsigned char key[16])
+{
+	const struct history *h = check_history(cx);
+	struct group_buf same = {{0}, 0}, where = {{0}, 0};
+	struct history_ref ref;
+
+	if (h == NULL || !history_find_line(h, key, &ref))
+		return;
+	list_fields(&same, bits);
+	group_buf_history(&where, &ref);
+	check_emit_line(cx, r, l, l->num[N_TOTAL] > 0 ? l->num[N_TOTAL] : 0,
+	    "repeats %s: same %s", where.s, same.s);
+}
+
 static void
 on_line(struct check_ctx *cx, const struct rule *r,
     const struct invoice_line *l)
@@ -351,12 +371,14 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	if (!has_columns(cx, r, l, bits))
 		return;
 	fingerprint(key, l, bits);
+	check_history_fingerprint(cx, l, key);
 	first = keymap_put(s->seen, key, sizeof(key), &created);
 	if (created) {
 		group_files_keep(&s->files, l->file_index, l->file);
 		first->row = l->row;
 		first->file = l->file_index;
 		first->invoice = intern_invoice(s, l->field[F_INVOICE_NUMBER]);
+		earlier_run(cx, r, l, bits, key);
 		return;
 	}
 	in = &s->inv[first->invoice];

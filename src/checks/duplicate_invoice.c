@@ -7,6 +7,7 @@
 #include "checks.h"
 #include "decimal.h"
 #include "group.h"
+#include "history.h"
 #include "keymap.h"
 #include "xalloc.h"
 
@@ -54,6 +55,30 @@ asked(const struct invoice *inv)
 	return inv->overflow ? 0 : inv->line_sum;
 }
 
+/* The first time a run sees an invoice number: an earlier run may have
+ * recorded it (--history), with other content (the same content is this
+ * very invoice, checked again). */
+static void
+earlier_run(struct check_ctx *cx, const struct rule *r,
+    const struct invoice *inv, int64_t total)
+{
+	const struct history *h = check_history(cx);
+	struct text firm = {inv->firm, strlen(inv->firm)};
+	struct text num = {inv->number, strlen(inv->number)};
+	struct history_ref ref;
+	int64_t was = 0;
+	char a[32];
+
+	if (h == NULL || !history_find_invoice(h, firm, num, &ref, &was))
+		return;
+	check_emit_invoice(cx, r, inv, total > 0 ? total : 0,
+	    "invoice %.*s was already submitted in %.*s (row %lu, total %s; "
+	    "run %lld of %s)", group_clip(num.p, num.n, GROUP_ID_MAX), num.p,
+	    group_clip(ref.file, strlen(ref.file), GROUP_FILE_MAX), ref.file,
+	    ref.row, dec_format(a, was, 2, true), (long long)ref.run,
+	    ref.run_date);
+}
+
 static void
 on_invoice(struct check_ctx *cx, const struct rule *r,
     const struct invoice *inv)
@@ -78,6 +103,7 @@ on_invoice(struct check_ctx *cx, const struct rule *r,
 		first->row = inv->first_row;
 		first->total = total;
 		first->file = inv->file_index;
+		earlier_run(cx, r, inv, total);
 		return;
 	}
 	/* An invoice is one file's lines of a number, so a number seen

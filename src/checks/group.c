@@ -6,6 +6,7 @@
 
 #include "decimal.h"
 #include "group.h"
+#include "history.h"
 #include "xalloc.h"
 
 void
@@ -89,4 +90,59 @@ group_excess_risk(const struct invoice_line *l, int64_t excess)
 		risk = INT64_MAX;
 	}
 	return risk > 0 ? risk : 0;
+}
+
+uint32_t
+group_pool_add(struct group_pool *p, const char *s)
+{
+	size_t n = strlen(s) + 1, at = p->n;
+
+	if (at + n >= UINT32_MAX)
+		return 0;
+	xgrow(&p->s, &p->cap, at + n, 1);
+	memcpy(p->s + at, s, n);
+	p->n += n;
+	return (uint32_t)(at + 1);
+}
+
+const char *
+group_pool_get(const struct group_pool *p, uint32_t handle)
+{
+	if (handle == 0 || handle > p->n)
+		return "";
+	return p->s + handle - 1;
+}
+
+void
+group_pool_fini(struct group_pool *p)
+{
+	free(p->s);
+	p->s = NULL;
+	p->n = p->cap = 0;
+}
+
+void
+group_buf_history(struct group_buf *b, const struct history_ref *ref)
+{
+	if (ref->row > 0)
+		group_buf_add(b, "row %lu of ", ref->row);
+	group_buf_add(b, "%.*s, invoice %.*s, run %lld of %s",
+	    group_clip(ref->file, strlen(ref->file), GROUP_FILE_MAX),
+	    ref->file, group_clip(ref->invoice, strlen(ref->invoice),
+	    GROUP_ID_MAX), ref->invoice, (long long)ref->run, ref->run_date);
+}
+
+void
+group_buf_earlier(struct group_buf *b, const char *amount, unsigned long n,
+    const char *which, const struct history_ref *ref)
+{
+	group_buf_add(b, "; %s of it on ", amount);
+	if (n > 1)
+		group_buf_add(b, "%lu earlier invoices, the %s ", n, which);
+	else
+		group_buf_add(b, "invoice ");
+	group_buf_add(b, "%.*s (%.*s, run %lld of %s)",
+	    group_clip(ref->invoice, strlen(ref->invoice), GROUP_ID_MAX),
+	    ref->invoice, group_clip(ref->file, strlen(ref->file),
+	    GROUP_FILE_MAX), ref->file, (long long)ref->run, ref->run_date);
 }

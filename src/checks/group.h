@@ -47,4 +47,32 @@ int64_t group_excess_risk(const struct invoice_line *l, int64_t excess);
 #define GROUP_ID_MAX   40
 #define GROUP_FILE_MAX 60
 
+/* ---- history (--history) ---------------------------------------- */
+
+struct history_ref;
+
+/* Message text kept for later findings: NUL-terminated copies in one
+ * buffer.  Zero it to start; group_pool_fini frees it. */
+struct group_pool {
+	char   *s;
+	size_t  n, cap;
+};
+
+/* Keeps a copy of s; returns its handle, never 0 (0 when the pool is
+ * past 4 GiB: the text is then left out). */
+uint32_t group_pool_add(struct group_pool *p, const char *s);
+/* The text of a handle; "" for 0. */
+const char *group_pool_get(const struct group_pool *p, uint32_t handle);
+void group_pool_fini(struct group_pool *p);
+
+/* "row 12 of jan.txt, invoice HK-1, run 2 of 2026-04-01": where an
+ * earlier run recorded something (the row left out when 0). */
+void group_buf_history(struct group_buf *b, const struct history_ref *ref);
+
+/* "; 4.0 h of it on invoice HK-1 (jan.txt, run 2 of 2026-04-01)", or with
+ * n > 1 "; ... on 3 earlier invoices, the last HK-3 (...)" (`which` is
+ * "first" or "last"): how much of a total earlier runs recorded. */
+void group_buf_earlier(struct group_buf *b, const char *amount,
+    unsigned long n, const char *which, const struct history_ref *ref);
+
 #endif

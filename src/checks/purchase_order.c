@@ -6,15 +6,24 @@
 
 #include "checks.h"
 #include "decimal.h"
+#include "group.h"
+#include "history.h"
 #include "keymap.h"
 #include "xalloc.h"
 
 #define KEY_PART 256
 
+/* Spend on one PO: from earlier runs (--history), then in input order. */
+struct po_spend {
+	int64_t  spend;
+	uint32_t hist;       /* what earlier runs spent on it (pool), or 0 */
+};
+
 struct state {
-	keymap  *spend;      /* firm|po -> int64_t, in input order */
+	keymap  *spend;      /* firm|po -> struct po_spend */
 	unsigned file;       /* the input on_line saw last */
 	bool     seen, has_column;
+	struct group_pool earlier; /* history texts */
 };
 
 static void *
@@ -23,7 +32,7 @@ state_new(const struct rule *r)
 	struct state *st = xcalloc(1, sizeof(*st));
 
 	(void)r;
-	st->spend = keymap_new(sizeof(int64_t));
+	st->spend = keymap_new(sizeof(struct po_spend));
 	return st;
 }
 
@@ -33,6 +42,7 @@ state_free(void *p)
 	struct state *st = p;
 
 	keymap_free(st->spend);
+	group_pool_fini(&st->earlier);
 	free(st);
 }
 
@@ -58,18 +68,59 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	st->has_column = l->has_column[F_PO_NUMBER];
 }
 
+/* A PO new to the run starts with what earlier runs recorded on the
+ * firm's matters that share it (--history). */
+static void
+earlier_run(struct check_ctx *cx, struct state *st, struct po_spend *ps,
+    const struct firm *f, const struct invoice *inv, const char *po)
+{
+	const struct history *h = check_history(cx);
+	struct text firm = {inv->firm, strlen(inv->firm)};
+	struct history_ref ref, last;
+	struct group_buf b = {{0}, 0};
+	unsigned long n, total_n = 0;
+	int64_t sum;
+	char a[32];
+	size_t i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < f->nmatters; i++) {
+		const struct matter *m = &f->matters[i];
+		struct text id = {m->id, strlen(m->id)};
+
+		if (m->po == NULL || strcmp(m->po, po) != 0)
+			continue;
+		sum = history_matter_billed(h, firm, id, &n, &ref);
+		if (n == 0)
+			continue;
+		if (dec_add(&ps->spend, sum) < 0)
+			ps->spend = sum > 0 ? INT64_MAX : INT64_MIN;
+		if (total_n == 0 || ref.invoice_id > last.invoice_id)
+			last = ref;
+		total_n += n;
+	}
+	if (total_n == 0)
+		return;
+	group_buf_earlier(&b, dec_format(a, ps->spend, 2, true), total_n,
+	    "last", &last);
+	ps->hist = group_pool_add(&st->earlier, b.s);
+}
+
 /* Adds the invoice to its PO's spend and flags what goes beyond the PO
  * amount: all of it once the PO is used up, the excess on the invoice that
  * crosses it. */
 static void
 count_spend(struct check_ctx *cx, const struct rule *r,
-    const struct invoice *inv, const struct matter *m)
+    const struct invoice *inv, const struct firm *f, const struct matter *m)
 {
 	struct state *st = check_state(cx);
 	const void *parts[2] = {inv->firm, m->po};
 	size_t lens[2] = {strlen(inv->firm), strlen(m->po)}, klen;
 	int64_t total, before, *spend;
+	struct po_spend *ps;
 	char key[2 * (4 + KEY_PART)], a[32], b[32];
+	bool created;
 
 	if (inv->has_stated_total)
 		total = inv->stated_total;
@@ -83,7 +134,10 @@ count_spend(struct check_ctx *cx, const struct rule *r,
 	if (lens[1] > KEY_PART)
 		lens[1] = KEY_PART;
 	klen = keymap_key(key, sizeof(key), parts, lens, 2);
-	spend = keymap_put(st->spend, key, klen, NULL);
+	ps = keymap_put(st->spend, key, klen, &created);
+	if (created)
+		earlier_run(cx, st, ps, f, inv, m->po);
+	spend = &ps->spend;
 	before = *spend;
 	if (dec_add(spend, total) < 0)
 		*spend = total > 0 ? INT64_MAX : INT64_MIN;
@@ -91,9 +145,10 @@ count_spend(struct check_ctx *cx, const struct rule *r,
 		return;
 	check_emit_invoice(cx, r, inv, *spend - (before > m->po_amount ?
 	    before : m->po_amount), "spend on %.*s reaches %s with this "
-	    "invoice, above the PO amount of %s", clip(m->po), m->po,
+	    "invoice, above the PO amount of %s%s", clip(m->po), m->po,
 	    dec_format(a, *spend, 2, true),
-	    dec_format(b, m->po_amount, 2, true));
+	    dec_format(b, m->po_amount, 2, true),
+	    group_pool_get(&st->earlier, ps->hist));
 }
 
 static void
@@ -137,7 +192,7 @@ on_invoice(struct check_ctx *cx, const struct rule *r,
 		    m->po);
 	}
 	if (m->has_po_amount)
-		count_spend(cx, r, inv, m);
+		count_spend(cx, r, inv, f, m);
 }
 
 const struct check check_purchase_order = {

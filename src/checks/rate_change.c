@@ -9,6 +9,7 @@
 #include "date.h"
 #include "decimal.h"
 #include "group.h"
+#include "history.h"
 #include "keymap.h"
 #include "xalloc.h"
 
@@ -21,19 +22,22 @@ static const struct param_spec params[] = {
 	    "approved rate on the line date to the rate check", NULL},
 };
 
-/* A timekeeper's first rate in the run: 24 bytes.  With its key (firm
- * and timekeeper, length-prefixed) and the keymap's entry and slot, about
- * 80 bytes a timekeeper. */
+/* A timekeeper's first rate in the run, or in the history of earlier
+ * runs (--history): 32 bytes.  With its key (firm and timekeeper,
+ * length-prefixed) and the keymap's entry and slot, about 90 bytes a
+ * timekeeper. */
 struct first {
 	int64_t  rate;  /* DEC_SCALE */
 	uint64_t row;
 	int32_t  date;
 	uint32_t file;  /* file_index */
+	uint32_t hist;  /* where an earlier run billed it (pool), or 0 */
 };
 
 struct state {
 	keymap            *tks;  /* firm|timekeeper -> struct first */
 	struct group_files files;
+	struct group_pool  where; /* history texts */
 };
 
 static void *
@@ -53,6 +57,7 @@ state_free(void *p)
 
 	keymap_free(s->tks);
 	group_files_fini(&s->files);
+	group_pool_fini(&s->where);
 	free(s);
 }
 
@@ -70,6 +75,28 @@ has_approved_rate(struct check_ctx *cx, const struct invoice_line *l)
 		return false;
 	tk = firm_timekeeper(f, id.p, id.n);
 	return tk != NULL && timekeeper_rate_on(tk, l->date) >= 0;
+}
+
+/* A timekeeper new to the run may have billed before (--history): the
+ * first recorded rate is then the one to keep to. */
+static bool
+earlier_run(struct check_ctx *cx, struct state *s, struct first *first,
+    struct text firm, struct text tk)
+{
+	const struct history *h = check_history(cx);
+	struct group_buf where = {{0}, 0};
+	struct history_ref ref;
+	int64_t rate;
+	int32_t date;
+
+	if (h == NULL || !history_first_rate(h, firm, tk, &rate, &date, &ref))
+		return false;
+	group_buf_history(&where, &ref);
+	first->rate = rate;
+	first->date = date;
+	first->row = ref.row;
+	first->hist = group_pool_add(&s->where, where.s);
+	return true;
 }
 
 static void
@@ -101,7 +128,7 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	if (klen == 0)
 		return;
 	first = keymap_put(s->tks, key, klen, &created);
-	if (created) {
+	if (created && !earlier_run(cx, s, first, firm, tk)) {
 		group_files_keep(&s->files, l->file_index, l->file);
 		first->rate = cost;
 		first->row = l->row;
@@ -115,7 +142,10 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	if (cost > first->rate &&
 	    dec_mul(&risk, cost - first->rate, l->num[N_UNITS]) < 0)
 		risk = INT64_MAX;
-	if (first->file == l->file_index) {
+	if (first->hist != 0) {
+		group_buf_add(&where, "%s",
+		    group_pool_get(&s->where, first->hist));
+	} else if (first->file == l->file_index) {
 		group_buf_add(&where, "row %llu",
 		    (unsigned long long)first->row);
 	} else {

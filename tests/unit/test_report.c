@@ -752,7 +752,7 @@ report_text_write__fixture__by_firm_invoice_line(void **state)
 	static const char *const fragments[] = {
 		"Harrow & Kline LLP (13-4567890)\n"
 		"  Invoice HK-24-1016  matter 2417-0001  CC-4410  PO-77654  "
-		"billed 18,420.50  at risk 1,761.00  REJECT\n"
+		"billed 18,420.50  at risk 1,761.00  REJECT  hk.txt:3\n"
 		"    line 14  2024-12-11  HK101 Kline, Harold  3.5 h  "
 		"\"=HYPERLINK(\"http://evil\",\"x\")\"\n"
 		"      error    rate           billed 925.00/h, approved "
@@ -766,7 +766,7 @@ report_text_write__fixture__by_firm_invoice_line(void **state)
 		"      info     weekend        work dated on a Saturday"
 		"                                0.00\n"
 		"  Invoice HK-24-1017  matter 2417-0002                     "
-		"billed  1,000.00  at risk     0.00  APPROVE\n"
+		"billed  1,000.00  at risk     0.00  APPROVE  hk.txt:6\n"
 		"  By rule          count   at risk\n"
 		"    rate               1    175.00\n"
 		"    block-billing      1  1,586.00\n"
@@ -774,7 +774,7 @@ report_text_write__fixture__by_firm_invoice_line(void **state)
 		"\n"
 		"Law Offices of John Smith (24-6437381)\n"
 		"  Invoice INV-9  matter 0528  billed 500.00  at risk 0.05  "
-		"REJECT\n"
+		"REJECT  smith.csv:2\n"
 		"    line 3  \"Copies? ?? caf\xc3\xa9 <b>\"\n"
 		"      error    arithmetic     line total -70.00 is not 100 x "
 		"0.70                     0.05\n"
@@ -832,8 +832,8 @@ report_text_write__color__severities_and_verdicts_colored(void **state)
 	assert_contains(out, "\033[31merror\033[0m    rate");
 	assert_contains(out, "\033[33mwarning\033[0m  block-billing");
 	assert_contains(out, "\033[36minfo\033[0m     weekend");
-	assert_contains(out, "\033[31mREJECT\033[0m\n");
-	assert_contains(out, "\033[32mAPPROVE\033[0m\n");
+	assert_contains(out, "\033[31mREJECT\033[0m  hk.txt:3\n");
+	assert_contains(out, "\033[32mAPPROVE\033[0m  hk.txt:6\n");
 	free(out);
 }
 
