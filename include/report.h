@@ -3,6 +3,7 @@
 #define BILLCHECK_REPORT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "result.h"
@@ -48,6 +49,10 @@ int report_html_write(FILE *fp, const struct run_result *res,
  * (month blank), then a row per invoice month.  0, or -1 on a write
  * error. */
 int report_csv_summary_write(FILE *fp, const struct run_result *res);
+
+/* billed - at_risk, the amount to pay; sticks at the int64_t limit
+ * instead of overflowing when a saturated total is involved. */
+int64_t report_approved(int64_t billed, int64_t at_risk);
 
 /* Shared escapers.  Each returns 0 or -1 on a write error. */
 /* A JSON string literal with quotes; invalid UTF-8 becomes U+FFFD. */

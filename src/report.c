@@ -1,5 +1,6 @@
 /* report.c - the writer table and the escapers every format shares. */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,6 +29,16 @@ report_writer_for(const char *name)
 		if (strcmp(writers[i].name, name) == 0)
 			return &writers[i];
 	return NULL;
+}
+
+int64_t
+report_approved(int64_t billed, int64_t at_risk)
+{
+	if (at_risk > 0 && billed < INT64_MIN + at_risk)
+		return INT64_MIN;
+	if (at_risk < 0 && billed > INT64_MAX + at_risk)
+		return INT64_MAX;
+	return billed - at_risk;
 }
 
 const char *

@@ -105,8 +105,8 @@ csv_summary_row(FILE *fp, const struct firm_summary *fs, const char *month,
 	c[7] = (struct cell){ n[3], true };
 	c[8] = (struct cell){ dec_format(amt[0], billed, 2, false), true };
 	c[9] = (struct cell){ dec_format(amt[1], at_risk, 2, false), true };
-	c[10] = (struct cell){ dec_format(amt[2], billed - at_risk, 2, false),
-		true };
+	c[10] = (struct cell){ dec_format(amt[2],
+		report_approved(billed, at_risk), 2, false), true };
 	return csv_row(fp, c, sizeof(c) / sizeof(c[0]));
 }
 

@@ -977,8 +977,8 @@ hw_kpis(struct hw *w, const struct run_result *res)
 	    share_bp(res->at_risk, res->billed)));
 	hw_kpi(w, "At risk", amount(v, res->at_risk), s,
 	    res->at_risk != 0 ? "risk" : NULL);
-	hw_kpi(w, "Approved", amount(v, res->billed - res->at_risk), NULL,
-	    NULL);
+	hw_kpi(w, "Approved", amount(v, report_approved(res->billed,
+	    res->at_risk)), NULL, NULL);
 	(void)snprintf(v, sizeof(v), "%zu", res->nfindings);
 	(void)snprintf(s, sizeof(s), "%zu errors &#183; %zu warnings &#183; "
 	    "%zu info", res->count_by_severity[SEV_ERROR],
@@ -1000,7 +1000,7 @@ hw_firm_row(struct hw *w, const struct firm_summary *fs)
 	hw_td_ulong(w, fs->lines_with_findings);
 	hw_td_amount(w, fs->billed, NULL);
 	hw_td_amount(w, fs->at_risk, fs->at_risk != 0 ? "risk" : NULL);
-	hw_td_amount(w, fs->billed - fs->at_risk, NULL);
+	hw_td_amount(w, report_approved(fs->billed, fs->at_risk), NULL);
 	hw_puts(w, "</tr>\n");
 }
 
@@ -1033,7 +1033,7 @@ hw_firm_table(struct hw *w, const struct run_result *res)
 	hw_td_ulong(w, lwith);
 	hw_td_amount(w, res->billed, NULL);
 	hw_td_amount(w, res->at_risk, res->at_risk != 0 ? "risk" : NULL);
-	hw_td_amount(w, res->billed - res->at_risk, NULL);
+	hw_td_amount(w, report_approved(res->billed, res->at_risk), NULL);
 	hw_puts(w, "</tr></tfoot></table></div>\n");
 }
 

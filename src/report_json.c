@@ -252,7 +252,8 @@ jw_firm(struct jw *w, const struct firm_summary *fs)
 		jw_ulong(w, "lines_with_findings", m->lines_with_findings);
 		jw_amount(w, "billed", m->billed);
 		jw_amount(w, "at_risk", m->at_risk);
-		jw_amount(w, "approved", m->billed - m->at_risk);
+		jw_amount(w, "approved",
+		    report_approved(m->billed, m->at_risk));
 		jw_end(w, "}");
 	}
 	jw_end(w, "]");

@@ -34,14 +34,23 @@ if [ "$what" = all ] || [ "$what" = golden ]; then
 				# A shell script for cases that need more than one
 				# command (files written by -o or --per-firm).
 				mkdir "$out/work"
-				BILLCHECK="$bin" TMPDIR="$out/work" sh ./cmd > "$out/out" 2> "$out/err"
+				run="$bin"
+				if [ -n "$VALGRIND" ] && [ ! -f no-valgrind ]; then
+					# Leaks or errors show as status 99 in the output.
+					run="$out/valgrind-billcheck"
+					printf '#!/bin/sh\nexec valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99 "%s" "$@"\n' "$bin" > "$run"
+					chmod +x "$run"
+				fi
+				BILLCHECK="$run" TMPDIR="$out/work" sh ./cmd > "$out/out" 2> "$out/err"
 				echo $? > "$out/status"
 				exit 0
 			fi
 			args=$(cat args)
+			input=/dev/null
+			[ -f stdin ] && input=stdin
 			if [ -n "$VALGRIND" ]; then
 				eval "valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99 \"$bin\" $args" \
-				    < /dev/null > "$out/out" 2> "$out/err"
+				    < "$input" > "$out/out" 2> "$out/err"
 			elif [ -f stdin ]; then
 				eval "\"$bin\" $args" < stdin > "$out/out" 2> "$out/err"
 			else

@@ -9,6 +9,9 @@ export LC_ALL=C
 cd "$here" || exit 1
 cases=${*:-$(ls -d */ | tr -d /)}
 for c in $cases; do
+	# Like tests/run.sh, only directories with args or cmd are cases
+	# (html-render holds the browser test that `make htmltest` runs).
+	[ -f "$c/args" ] || [ -f "$c/cmd" ] || continue
 	(
 		cd "$c" || exit 1
 		if [ -f cmd ]; then

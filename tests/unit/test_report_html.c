@@ -545,6 +545,17 @@ report_writer_for__html__registered(void **state)
 	assert_ptr_equal(w->write, report_html_write);
 }
 
+static void
+report_approved__saturated_totals__stick_at_the_limit(void **state)
+{
+	(void)state;
+	assert_true(report_approved(D(100, 0), D(40, 0)) == D(60, 0));
+	assert_true(report_approved(-D(70, 0), 0) == -D(70, 0));
+	assert_true(report_approved(INT64_MIN, D(1, 0)) == INT64_MIN);
+	assert_true(report_approved(INT64_MAX, -1) == INT64_MAX);
+	assert_true(report_approved(INT64_MAX, INT64_MAX) == 0);
+}
+
 /* ---- The summary CSV (--summary) -------------------------------------- */
 
 static const char summary_expected[] =
@@ -630,6 +641,8 @@ main(void)
 		cmocka_unit_test(
 		    report_html_write__dev_full__returns_minus_one),
 		cmocka_unit_test(report_writer_for__html__registered),
+		cmocka_unit_test(
+		    report_approved__saturated_totals__stick_at_the_limit),
 		cmocka_unit_test(
 		    report_csv_summary_write__fixture__total_then_months),
 		cmocka_unit_test(
