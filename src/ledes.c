@@ -544,7 +544,9 @@ append(ledes_reader *r, const char *p, size_t n)
 {
 	if (r->oversize)
 		return;
-	if (r->rec_len + n > r->max_record) {
+	/* A '[' at the end may be the first half of the terminator: it is
+	 * not part of the record until the next byte says so. */
+	if (r->rec_len + n - (n > 0 && p[n - 1] == '[') > r->max_record) {
 		r->oversize = true;
 		r->rec_len = 0;
 		return;
