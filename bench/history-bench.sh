@@ -46,10 +46,12 @@ months=$work/months
 export SOURCE_DATE_EPOCH=1775001600
 
 log() { printf 'history-bench: %s\n' "$*" >&2; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
 mkdir -p "$work"
 [ -x "$BILLCHECK" ] || { log "no billcheck at $BILLCHECK (run make)"; exit 2; }
 command -v sqlite3 >/dev/null || { log "needs sqlite3"; exit 2; }
+[ -x /usr/bin/time ] || { log "needs /usr/bin/time (GNU time)"; exit 2; }
 bin=$work/billcheck
 cp "$BILLCHECK" "$bin"
 
@@ -86,7 +88,8 @@ fi
 mapfile -t files < <(ls "$months"/*.ledes)
 log "${#files[@]} complete months in $months"
 
-# The built-in rules with every generated firm and matter listed.
+# The built-in rules with every generated firm and matter listed; a
+# matter bills about 2 million over 30 months (the largest about 4).
 rules=$work/rules.yaml
 {
 	sed -n '1,/^firms:/p' rules/default.yaml | sed '$d'
@@ -98,15 +101,15 @@ rules=$work/rules.yaml
 			printf "  - id: \"%s\"\n    matters:\n", firm
 		}
 		{
-			printf "      - {id: \"%s\", budget: 900000.00, " \
-			    "po: \"PO-%s\", po_amount: 1000000.00}\n", $2, $2
+			printf "      - {id: \"%s\", budget: 6000000.00, " \
+			    "po: \"PO-%s\", po_amount: 7000000.00}\n", $2, $2
 		}'
 	sed -n '/^firms:/,$p' rules/default.yaml | sed '1d'
 } > "$rules"
 "$bin" --check-rules -r "$rules" >&2
 
 # ---- the history --------------------------------------------------------
-hstamp="$(cat "$work/data.stamp") lines $HIST_LINES bin $(sha256sum "$bin" | cut -c1-16)"
+hstamp="$(cat "$work/data.stamp") lines $HIST_LINES bin $(sha256sum "$bin" | cut -c1-16) rules $(sha256sum "$rules" | cut -c1-16)"
 db=$work/h.db
 if [ "$(cat "$work/history.stamp" 2>/dev/null)" != "$hstamp" ]; then
 	rm -f "$db" "$db"-*
@@ -119,7 +122,7 @@ if [ "$(cat "$work/history.stamp" 2>/dev/null)" != "$hstamp" ]; then
 		"$bin" -q -r "$rules" --history "$db" -o /dev/null "$f" || [ $? -eq 1 ]
 		t1=$(date +%s.%N)
 		recorded=$(sqlite3 "$db" "SELECT coalesce(sum(lines), 0) FROM invoices")
-		echo "$(basename "$f") $(echo "$t1 - $t0" | bc -l) $recorded" >> "$work/record.times"
+		echo "$(basename "$f") $(elapsed "$t0" "$t1") $recorded" >> "$work/record.times"
 		log "recorded $(basename "$f"): $recorded lines in history"
 		i=$((i + 1))
 	done
@@ -129,46 +132,52 @@ fi
 next=$(cat "$work/history.next")
 month=${files[$next]}
 month_lines=$(( $(wc -l < "$month") - 2 ))
-log "measuring $(basename "$month") ($month_lines lines)"
+# The first month's first invoice sent again with its first narrative
+# revised: a resubmission only the history can catch.
+resub=$work/resubmitted.ledes
+awk -F'|' -v OFS='|' '
+	NR <= 2 { print; next }
+	NR == 3 { inv = $2; $19 = $19 " (revised)"; print; next }
+	$2 == inv { print }' "${files[0]}" > "$resub"
+resub_lines=$(( $(wc -l < "$resub") - 2 ))
+log "measuring $(basename "$month") ($month_lines lines) + $resub_lines resubmitted"
 
 # ---- timing -----------------------------------------------------------
 cat "$month" "$db" > /dev/null
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# Runs "$@" RUNS times; prints the median wall seconds and the peak RSS
-# (KiB) of the last run.  $prep (a command) runs before each, untimed.
+# Runs "$@" RUNS times; prints the median wall seconds, the median CPU
+# seconds (user + system, which other load on the machine inflates far
+# less) and the largest peak RSS (KiB).  $prep runs before each, untimed.
 measure() {
-	local times=() t0 t1 rss=0
+	local walls=() cpus=() rss=0 w c m
 	for _ in $(seq "$RUNS"); do
 		[ -n "${prep:-}" ] && eval "$prep"
-		t0=$(date +%s.%N)
-		"$@" || [ $? -eq 1 ]
-		t1=$(date +%s.%N)
-		times+=("$(echo "$t1 - $t0" | bc -l)")
+		/usr/bin/time -o "$work/time.out" -f '%e %U %S %M' "$@" || true
+		read -r w u sy m < <(tail -n 1 "$work/time.out")
+		walls+=("$w")
+		cpus+=("$(awk -v a="$u" -v b="$sy" 'BEGIN { print a + b }')")
+		[ "$m" -gt "$rss" ] && rss=$m
 	done
-	if [ -x /usr/bin/time ]; then
-		[ -n "${prep:-}" ] && eval "$prep"
-		rss=$( { /usr/bin/time -f '%M' "$@" > /dev/null 2> /dev/null; } 2>&1 | tail -n 1 || true)
-		rss=$( { /usr/bin/time -f 'RSS %M' "$@" 2>&1 >/dev/null || true; } | awk '/^RSS/ { print $2 }' | tail -n 1)
-	fi
-	printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | median)" "${rss:-0}"
+	printf '%s %s %s\n' "$(printf '%s\n' "${walls[@]}" | median)" \
+	    "$(printf '%s\n' "${cpus[@]}" | median)" "$rss"
 }
 
 prep=
-read -r t_plain rss_plain < <(measure "$bin" -q -r "$rules" -o /dev/null "$month")
-read -r t_what rss_what < <(measure "$bin" -q -r "$rules" --history "$db" --no-record -o /dev/null "$month")
+read -r t_plain c_plain rss_plain < <(measure "$bin" -q -r "$rules" -o /dev/null "$month" "$resub")
+read -r t_what c_what rss_what < <(measure "$bin" -q -r "$rules" --history "$db" --no-record -o /dev/null "$month" "$resub")
 prep="cp '$db' '$work/copy.db'"
-read -r t_rec rss_rec < <(measure "$bin" -q -r "$rules" --history "$work/copy.db" -o /dev/null "$month")
+read -r t_rec c_rec rss_rec < <(measure "$bin" -q -r "$rules" --history "$work/copy.db" -o /dev/null "$month" "$resub")
 prep=
 
 # What history found in that month (findings naming an earlier run).
-"$bin" -q -r "$rules" --history "$db" --no-record -f jsonl "$month" > "$work/month.jsonl" || true
-hist_findings=$(grep -c ', run [0-9]* of \| run [0-9]* of ' "$work/month.jsonl" || true)
+"$bin" -q -r "$rules" --history "$db" --no-record -f jsonl "$month" "$resub" > "$work/month.jsonl" || true
+hist_findings=$(grep -c ' run [0-9]* of ' "$work/month.jsonl" || true)
 all_findings=$(wc -l < "$work/month.jsonl")
 by_rule=$(grep ' run [0-9]* of ' "$work/month.jsonl" |
     sed 's/.*"rule":"\([^"]*\)".*/\1/' | sort | uniq -c |
     awk '{ printf "%s%s %s", sep, $2, $1; sep = ", " }')
-plain_findings=$("$bin" -q -r "$rules" -f jsonl "$month" | wc -l || true)
+plain_findings=$("$bin" -q -r "$rules" -f jsonl "$month" "$resub" | wc -l || true)
 
 db_bytes=$(stat -c %s "$db")
 read -r h_runs h_inv h_lines h_fps h_days h_rates h_spend h_find < <(sqlite3 -separator ' ' "$db" "
@@ -204,14 +213,16 @@ run, slowest $(fmt "$rec_max") s, each recording ~$((h_lines / h_runs)) lines).
 | findings | ${h_find} |
 | file size | $((db_bytes / 1000000)) MB |
 
-The month measured: \`$(basename "$month")\`, ${month_lines} lines,
-$(( $(stat -c %s "$month") / 1000000 )) MB; median of ${RUNS} runs, files in the page cache.
+The run measured: the month \`$(basename "$month")\` (${month_lines} lines,
+$(( $(stat -c %s "$month") / 1000000 )) MB) and, as a second input, the first month's first
+invoice resubmitted with one narrative revised (${resub_lines} lines); median of ${RUNS}
+runs, files in the page cache.  CPU s is user + system time.
 
-| run | wall s | peak RSS MB | findings |
-|---|---:|---:|---:|
-| without --history | $(fmt "$t_plain") | $((rss_plain / 1024)) | ${plain_findings} |
-| --history --no-record (pre-scan + lookups) | $(fmt "$t_what") | $((rss_what / 1024)) | ${all_findings} |
-| --history (lookups + recording the month) | $(fmt "$t_rec") | $((rss_rec / 1024)) | ${all_findings} |
+| run | wall s | CPU s | peak RSS MB | findings |
+|---|---:|---:|---:|---:|
+| without --history | $(fmt "$t_plain") | $(fmt "$c_plain") | $((rss_plain / 1024)) | ${plain_findings} |
+| --history --no-record (pre-scan + lookups) | $(fmt "$t_what") | $(fmt "$c_what") | $((rss_what / 1024)) | ${all_findings} |
+| --history (lookups + recording the run) | $(fmt "$t_rec") | $(fmt "$c_rec") | $((rss_rec / 1024)) | ${all_findings} |
 
 ${hist_findings} of the findings name an earlier run (${by_rule:-none}).
 Every history lookup is an indexed search (\`tests/unit/test_history.c\`

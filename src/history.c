@@ -365,6 +365,7 @@ query_int(history *h, const char *sql, int64_t *out, struct diag *d)
 	sqlite3_stmt *s = NULL;
 	int rc;
 
+	*out = 0; /* no row: 0 */
 	if (sqlite3_prepare_v2(h->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return db_error(h->db, d, h->path, "cannot read the history "
 		    "database");
@@ -467,6 +468,7 @@ schema_version(history *h, int64_t *version, struct diag *d)
 	struct diag_pos pos = {h->path, 0, 0};
 	int64_t appid, objects;
 
+	*version = 0;
 	if (query_int(h, "PRAGMA application_id", &appid, d) < 0 ||
 	    query_int(h, "SELECT count(*) FROM sqlite_master", &objects,
 	    d) < 0)
@@ -1310,11 +1312,14 @@ history_trend(history *h, struct run_result *res)
 
 /* ---- recording -------------------------------------------------------- */
 
+struct day_refs;
+
 struct recorder {
 	history         *h;
 	sqlite3_stmt    *r[R__COUNT];
 	int64_t          run;
 	bool             failed;
+	struct day_refs *days;   /* while record_days collects */
 };
 
 static bool
@@ -1355,14 +1360,10 @@ record_spend(void *ctx, const void *key, size_t len, void *value)
 }
 
 static void
-record_day(void *ctx, const void *key, size_t len, void *value)
+record_day(struct recorder *rc, const struct pend_day *pd)
 {
-	struct recorder *rc = ctx;
-	const struct pend_day *pd = value;
 	sqlite3_stmt *s = rc->r[R_DAY];
 
-	(void)key;
-	(void)len;
 	if (rc->failed || new_id(rc, pd->inv) == 0)
 		return;
 	bind_str(s, 1, rc->h->inv[pd->inv].firm);
@@ -1456,12 +1457,98 @@ record_findings(struct recorder *rc, const struct run_result *res)
 	return n;
 }
 
+/* SQLite's BINARY order of two texts. */
+static int
+cmp_text(struct text a, struct text b)
+{
+	int c = memcmp(a.p, b.p, a.n < b.n ? a.n : b.n);
+
+	if (c != 0)
+		return c;
+	return a.n < b.n ? -1 : a.n > b.n;
+}
+
+struct day_ref {
+	const struct pend_day *d;
+	const char            *firm;
+};
+
+struct day_refs {
+	struct day_ref *v;
+	size_t          n, cap;
+};
+
+static void
+collect_day(void *ctx, const void *key, size_t len, void *value)
+{
+	struct recorder *rc = ctx;
+	struct day_refs *refs = rc->days;
+	const struct pend_day *pd = value;
+
+	(void)key;
+	(void)len;
+	if (new_id(rc, pd->inv) == 0)
+		return;
+	xgrow(&refs->v, &refs->cap, refs->n + 1, sizeof(*refs->v));
+	refs->v[refs->n].d = pd;
+	refs->v[refs->n++].firm = rc->h->inv[pd->inv].firm;
+}
+
+/* The order of tk_days' key: firm, timekeeper, day. */
+static int
+cmp_day(const void *a, const void *b)
+{
+	const struct day_ref *x = a, *y = b;
+	int c = strcmp(x->firm, y->firm);
+
+	if (c == 0)
+		c = cmp_text(x->d->tk, y->d->tk);
+	if (c == 0)
+		c = x->d->day < y->d->day ? -1 : x->d->day > y->d->day;
+	return c;
+}
+
+/* Timekeeper-days in key order: each page of the index is visited once,
+ * however large the history. */
+static void
+record_days(struct recorder *rc)
+{
+	struct day_refs refs = {NULL, 0, 0};
+	size_t i;
+
+	rc->days = &refs;
+	keymap_each(rc->h->days, collect_day, rc);
+	if (refs.n > 0)
+		qsort(refs.v, refs.n, sizeof(*refs.v), cmp_day);
+	for (i = 0; i < refs.n && !rc->failed; i++)
+		record_day(rc, refs.v[i].d);
+	free(refs.v);
+	rc->days = NULL;
+}
+
+static int
+cmp_fp(const void *a, const void *b)
+{
+	const struct pend_fp *x = a, *y = b;
+	int c = memcmp(x->fp, y->fp, HISTORY_FP_LEN);
+
+	if (c != 0)
+		return c;
+	if (x->inv != y->inv)
+		return x->inv < y->inv ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* Fingerprints are random: inserted in key order, each page of the index
+ * is visited once instead of once a line. */
 static void
 record_fps(struct recorder *rc)
 {
 	sqlite3_stmt *s = rc->r[R_FP];
 	size_t i;
 
+	if (rc->h->nfps > 0)
+		qsort(rc->h->fps, rc->h->nfps, sizeof(*rc->h->fps), cmp_fp);
 	for (i = 0; i < rc->h->nfps && !rc->failed; i++) {
 		const struct pend_fp *f = &rc->h->fps[i];
 
@@ -1568,7 +1655,7 @@ history_record(history *h, const struct run_result *res,
 		return exec(h, "ROLLBACK", d);
 	}
 	keymap_each(h->spend, record_spend, &rc);
-	keymap_each(h->days, record_day, &rc);
+	record_days(&rc);
 	keymap_each(h->rates, record_rate, &rc);
 	record_fps(&rc);
 	nfind = record_findings(&rc, res);

@@ -1,8 +1,8 @@
 # history-lib.sh - sourced by the history-* golden cmd scripts: copies the
 # fixtures of history-data/ into the case's scratch directory ($TMPDIR) and
 # works there, so reports name short files and the database is scratch.
-# bc runs billcheck; under `make leakcheck` (VALGRIND set) it runs under
-# valgrind, whose errors show as exit 99 in the script's output.
+# Under `make leakcheck` tests/run.sh makes $BILLCHECK run valgrind (an
+# exec wrapper: a background run's $! is still the process to kill).
 set -u
 cp ../history-data/*.txt ../history-data/rules.yaml "$TMPDIR"/
 cd "$TMPDIR" || exit 99
@@ -11,23 +11,13 @@ SOURCE_DATE_EPOCH=1775001600
 export SOURCE_DATE_EPOCH
 
 bc() {
-	if [ -n "${VALGRIND:-}" ]; then
-		valgrind -q --leak-check=full --errors-for-leak-kinds=all \
-		    --error-exitcode=99 "$BILLCHECK" "$@"
-	else
-		"$BILLCHECK" "$@"
-	fi
+	"$BILLCHECK" "$@"
 }
 
-# bc in the background; $! is then billcheck itself (or valgrind running
-# it), not a subshell, so that kill -9 hits it.
+# bc in the background: $! is billcheck itself, not a subshell, so that
+# kill -9 hits it.
 bc_bg() {
-	if [ -n "${VALGRIND:-}" ]; then
-		valgrind -q --leak-check=full --errors-for-leak-kinds=all \
-		    --error-exitcode=99 "$BILLCHECK" "$@" &
-	else
-		"$BILLCHECK" "$@" &
-	fi
+	"$BILLCHECK" "$@" &
 }
 
 # What a database holds, one line.
