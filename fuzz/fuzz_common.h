@@ -17,17 +17,6 @@
 #include "report.h"
 #include "rules.h"
 
-/* Bugs already reported make a target stop at once.  To keep exploring
- * while they are open, build with -DFUZZ_SKIP_KNOWN (or one of the
- * FUZZ_SKIP_* below) to step around them; `make fuzz` never does. */
-#ifdef FUZZ_SKIP_KNOWN
-#define FUZZ_SKIP_SNIFF   /* tests/hostile/fuzz-ledes/bug-sniff-* */
-#define FUZZ_SKIP_SWALLOW /* tests/hostile/fuzz-ledes/bug-oversize-* */
-#define FUZZ_SKIP_ROUND   /* tests/hostile/fuzz-decimal_date/bug-* */
-#define FUZZ_SKIP_AT_RISK /* tests/golden/hostile-bug-at-risk-overflow */
-#define FUZZ_SKIP_LEDES_LIMIT /* tests/hostile/fuzz-csv/bug-ledes-limit-* */
-#endif
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
@@ -212,31 +201,6 @@ static const struct input_sink fuzz_sink_proto = {
 	NULL, fuzz_on_line, fuzz_on_reject, fuzz_on_error, fuzz_on_note,
 };
 
-/* Bytes fed in one piece before the random chunks start: 0, or with
- * FUZZ_SKIP_SNIFF the whole first line, so that format detection sees it
- * at once (tests/hostile/fuzz-ledes/bug-sniff-depends-on-chunks). */
-static inline size_t
-fuzz_first_chunk(const char *buf, size_t len)
-{
-#ifdef FUZZ_SKIP_SNIFF
-	size_t lim = len < 65536 ? len : 65536, i = 0;
-	const char *nl;
-
-	/* Past a BOM and blank lines, to the end of the first line. */
-	if (lim >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
-	while (i < lim && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
-	    buf[i] == '\n'))
-		i++;
-	nl = memchr(buf + i, '\n', lim - i);
-	return nl != NULL ? (size_t)(nl - buf) + 1 : lim;
-#else
-	(void)buf;
-	(void)len;
-	return 0;
-#endif
-}
-
 /* Feeds buf to r in chunks: all at once (maxchunk 0) or in pieces of 1 to
  * maxchunk bytes drawn from rng. */
 static inline void
@@ -251,8 +215,6 @@ fuzz_feed_chunks(input_reader *r, const char *buf, size_t len,
 	}
 	while (off < len) {
 		n = 1 + (size_t)(fuzz_rng_next(rng) % maxchunk);
-		if (off == 0 && fuzz_first_chunk(buf, len) > 0)
-			n = fuzz_first_chunk(buf, len);
 		if (n > len - off)
 			n = len - off;
 		/* A fresh copy per chunk, so reading past a chunk's end or
@@ -391,14 +353,12 @@ fuzz_engine_run(const rule_set *rs, const char *buf, size_t len,
 		FUZZ_ASSERT(res->findings[i].at_risk >= 0);
 		FUZZ_ASSERT(res->findings[i].message != NULL);
 	}
-#ifndef FUZZ_SKIP_AT_RISK
 	for (i = 0; i < res->ninvoices; i++) {
 		/* At risk is never negative nor more than a positive bill. */
 		FUZZ_ASSERT(res->invoices[i].at_risk >= 0);
 		FUZZ_ASSERT(res->invoices[i].billed <= 0 ||
 		    res->invoices[i].at_risk <= res->invoices[i].billed);
 	}
-#endif
 	fuzz_write_all(res);
 	run_result_free(res);
 	engine_free(e);

@@ -15,7 +15,6 @@
  * rejected record goes unreported; and where the chunks fall never
  * changes a line, a message or a position, even at the record limit. */
 #include "fuzz_common.h"
-#include "ledes.h"
 
 static char *hdr_ledes;
 
@@ -53,7 +52,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct input_counts whole_c, chunk_c;
 	struct fuzz_log whole, chunked;
 	const char *prefix;
-	bool compare;
 	unsigned mode;
 	uint64_t seed;
 	size_t plen, len;
@@ -86,16 +84,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_read(buf, len, &opts, 0, seed, &whole, &whole_c);
 	fuzz_read(buf, len, &opts, chunks[(mode >> 2) & 3], seed, &chunked,
 	    &chunk_c);
-	compare = true;
-#ifdef FUZZ_SKIP_LEDES_LIMIT /* tests/hostile/fuzz-csv/bug-ledes-limit-* */
-	if (opts.max_record != 0 &&
-	    ledes_sniff(buf, len < 65536 ? len : 65536))
-		compare = false;
-#endif
-	if (compare && (!fuzz_log_eq(&whole, &chunked) ||
+	if (!fuzz_log_eq(&whole, &chunked) ||
 	    whole_c.records != chunk_c.records ||
 	    whole_c.rejected != chunk_c.rejected ||
-	    whole_c.failed != chunk_c.failed)) {
+	    whole_c.failed != chunk_c.failed) {
 		fuzz_log_dump("fed whole", &whole);
 		fuzz_log_dump("fed in chunks", &chunked);
 		FUZZ_ASSERT(!"chunking changed what was read");

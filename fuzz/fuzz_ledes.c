@@ -108,7 +108,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_read(buf, len, &opts, chunks[(mode >> 2) & 3], seed,
 		    &small, &small_c);
 		fuzz_read(buf, len, &opts, 0, seed, &sw, &sw_c);
-#ifndef FUZZ_SKIP_LEDES_LIMIT /* tests/hostile/fuzz-csv/bug-ledes-limit-* */
 		/* The limit holds however the bytes arrive. */
 		if (!fuzz_log_eq(&sw, &small) ||
 		    sw_c.records != small_c.records ||
@@ -117,13 +116,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_log_dump("fed in chunks, limit", &small);
 			FUZZ_ASSERT(!"chunking changed what the limit let in");
 		}
-#endif
 		free(sw.v);
 		/* A record over the limit is rejected, never merged with the
 		 * next one: with no file-level error there are at least as
 		 * many records as without a limit (a blank run of spaces
 		 * over the limit may count as one more). */
-#ifndef FUZZ_SKIP_SWALLOW /* tests/hostile/fuzz-ledes/bug-oversize-* */
 		if (small.errors == 0 && whole.errors == 0 &&
 		    small_c.records < whole_c.records) {
 			fprintf(stderr, "fuzz: limit %zu: %lu records, %lu "
@@ -132,7 +129,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(!"a record over the limit swallowed "
 			    "another");
 		}
-#endif
 		free(small.v);
 		opts.max_record = 0;
 	}

@@ -348,9 +348,10 @@ case('bug-money-overflow', None, {'ovf.txt': HDR
 case('bug-at-risk-overflow', None, {'risk.txt': HDR
     + L(1, LINE_ITEM_NUMBER_OF_UNITS='900000000000', LINE_ITEM_UNIT_COST='900000000000', LINE_ITEM_TOTAL='350.00')})
 case('bug-total-saturation', None, {'sat.txt': HDR
-    + L(3, INVOICE_NUMBER='H-C', LINE_ITEM_UNIT_COST='400.00', LINE_ITEM_TOTAL='400.00')
-    + L(1, INVOICE_NUMBER='CR-A', LINE_ITEM_NUMBER_OF_UNITS='-1', LINE_ITEM_UNIT_COST='900000000000000', LINE_ITEM_TOTAL='-900000000000000')
-    + L(2, INVOICE_NUMBER='CR-B', LINE_ITEM_NUMBER_OF_UNITS='-1', LINE_ITEM_UNIT_COST='900000000000000', LINE_ITEM_TOTAL='-900000000000000')})
+    + L(99, INVOICE_NUMBER='H-C', LINE_ITEM_UNIT_COST='400.00', LINE_ITEM_TOTAL='400.00')
+    + b''.join(L(i + 1, INVOICE_NUMBER='CR-%d' % i, LINE_ITEM_NUMBER_OF_UNITS='-1',
+                 LINE_ITEM_UNIT_COST='99999999999999.99', LINE_ITEM_TOTAL='-99999999999999.99')
+               for i in range(12))})
 case('bug-nul-in-text-fields', None, {
     'nul.txt': HDR + L(1, LINE_ITEM_DESCRIPTION=b'Research\x00 hidden after a NUL')
         + L(2, INVOICE_NUMBER=b'H-1\x0002') + L(3),
