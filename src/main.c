@@ -282,9 +282,11 @@ slurp(const char *path, size_t max, size_t *len)
 			break;
 	}
 	if (ferror(fp)) {
+		int err = errno ? errno : EIO; /* EISDIR says more than EIO */
+
 		fclose(fp);
 		free(buf);
-		errno = EIO;
+		errno = err;
 		return NULL;
 	}
 	fclose(fp);

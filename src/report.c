@@ -187,11 +187,30 @@ report_csv_field(FILE *fp, const char *s, bool numeric)
 				return -1;
 			continue;
 		}
+		/* Controls other than tab and line ends would drive the
+		 * terminal of whoever runs `cat findings.csv`. */
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\t' &&
+		    s[i] != '\r' && s[i] != '\n') || s[i] == 0x7f) {
+			if (put_bytes(fp, s + i - run, run) == -1 ||
+			    fputc('?', fp) == EOF)
+				return -1;
+			run = 0;
+			continue;
+		}
 		if ((unsigned char)s[i] < 0x80) {
 			run++;
 			continue;
 		}
 		len = utf8_valid_prefix(s + i, n - i);
+		/* C1 controls (U+0080-U+009F) are escapes too. */
+		if (len == 2 && (unsigned char)s[i] == 0xc2 &&
+		    (unsigned char)s[i + 1] < 0xa0) {
+			if (put_bytes(fp, s + i - run, run) == -1 ||
+			    fputc('?', fp) == EOF)
+				return -1;
+			run = 0;
+			continue;
+		}
 		if (len > 0) {
 			run += len;
 			continue;
