@@ -664,8 +664,9 @@ slurp(const char *path)
 /* Northwind's guidelines with these checks added.  The examples' planted
  * duplicate (row 7 repeats row 6) and 11.5 h day (Reyes, 2026-03-10, rows
  * 12 and 13) are found, and nothing else: the approved 595.00 rate from
- * 2026-03-16, the half-rate return travel, one matter per invoice, budgets
- * far from spent, research under 5 h. */
+ * 2026-03-16, the half-rate return travel, one matter per invoice,
+ * research under 5 h.  (Matter 2417-0001's budget is crossed on purpose:
+ * the budget findings are asserted below.) */
 static void
 examples__planted_cases__found_and_nothing_else(void **state)
 {
@@ -678,7 +679,7 @@ examples__planted_cases__found_and_nothing_else(void **state)
 	    "  - {id: g-budget, check: budget}\n"
 	    "  - {id: g-rate, check: rate_change}\n";
 	static const char *const ids[] = {"g-again", "g-one", "g-research",
-	    "g-budget", "g-rate"};
+	    "g-rate"};
 	char *guide = slurp("examples/northwind-guidelines.yaml");
 	char *hk = slurp("examples/invoices/harrow-kline-2026-03.txt");
 	char *br = slurp("examples/invoices/baxter-reyes-2026-03.txt");
@@ -717,6 +718,11 @@ examples__planted_cases__found_and_nothing_else(void **state)
 	    "billed 11.5 h on 2026-03-10, max 10.0 h; rows 12, 13");
 	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
 		assert_int_equal(count_of(&r, ids[i]), 0);
+	f = finding_of(&r, "g-budget", 0);
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_WARNING);
+	assert_string_equal(f->matter, "2417-0001");
+	assert_int_equal(finding_of(&r, "g-budget", 1)->severity, SEV_WARNING);
 	run_free(&r);
 	free(rules);
 	free(guide);
