@@ -65,7 +65,8 @@ usage(FILE *fp)
 "usage: billcheck [-hqV] [-r rules.yaml] [-f text|csv|json|jsonl|html]\n"
 "                 [-o file] [--per-firm dir] [--summary file]\n"
 "                 [--fail-on error|warning|info|never] [--firm id]...\n"
-"                 [--set FIELD=VALUE]... [--color when] [--progress when]\n"
+"                 [--set FIELD=VALUE]... [--max-record bytes]\n"
+"                 [--color when] [--progress when]\n"
 "                 [--history file [--no-record]]\n"
 "                 [--check-rules] [--list-checks] [file|dir|-]...\n"
 "\n"
@@ -83,6 +84,7 @@ usage(FILE *fp)
 "                       created 0600) and record this run there\n"
 "      --no-record      with --history: check, but record nothing\n"
 "      --set F=V        a field the input lacks, e.g. LAW_FIRM_ID=24-6437381\n"
+"      --max-record N   longest record read, in bytes (default 1M; K, M)\n"
 "      --check-rules    validate the rules file, print a summary, exit\n"
 "      --list-checks    print the check catalog with parameters\n"
 "      --color WHEN     auto (default), always or never; NO_COLOR is honoured\n"
@@ -154,12 +156,32 @@ parse_set(struct options *o, const char *arg)
 	o->input.defaults[f] = eq + 1;
 }
 
+/* --max-record: bytes, with an optional K or M suffix, 64 to 1 GiB. */
+static size_t
+parse_max_record(const char *arg)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	if (errno != 0 || end == arg || *end != '\0' || v < 64 ||
+	    v > (1ULL << 30))
+		die_usage("--max-record takes a size from 64 to 1G bytes "
+		    "(e.g. 4M), not '%s'", arg);
+	return (size_t)v;
+}
+
 static void
 parse_options(struct options *o, int argc, char **argv)
 {
 	enum { OPT_PER_FIRM = 256, OPT_FAIL_ON, OPT_FIRM, OPT_SET,
 		OPT_CHECK_RULES, OPT_LIST_CHECKS, OPT_COLOR, OPT_PROGRESS,
-		OPT_SUMMARY, OPT_HISTORY, OPT_NO_RECORD };
+		OPT_SUMMARY, OPT_HISTORY, OPT_NO_RECORD, OPT_MAX_RECORD };
 	static const struct option longopts[] = {
 		{"check-rules", no_argument, NULL, OPT_CHECK_RULES},
 		{"color", required_argument, NULL, OPT_COLOR},
@@ -168,6 +190,7 @@ parse_options(struct options *o, int argc, char **argv)
 		{"format", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{"history", required_argument, NULL, OPT_HISTORY},
+		{"max-record", required_argument, NULL, OPT_MAX_RECORD},
 		{"list-checks", no_argument, NULL, OPT_LIST_CHECKS},
 		{"no-record", no_argument, NULL, OPT_NO_RECORD},
 		{"output", required_argument, NULL, 'o'},
@@ -236,6 +259,9 @@ parse_options(struct options *o, int argc, char **argv)
 			break;
 		case OPT_PROGRESS:
 			o->progress = parse_when("--progress", optarg);
+			break;
+		case OPT_MAX_RECORD:
+			o->input.max_record = parse_max_record(optarg);
 			break;
 		case OPT_SET:
 			parse_set(o, optarg);
