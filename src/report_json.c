@@ -353,7 +353,7 @@ jw_totals(struct jw *w, const struct run_result *res)
 	jw_end(w, "}");
 	jw_amount(w, "billed", res->billed);
 	jw_amount(w, "at_risk", res->at_risk);
-	jw_amount(w, "approved", res->billed - res->at_risk);
+	jw_amount(w, "approved", report_approved(res->billed, res->at_risk));
 	jw_end(w, "}");
 }
 
