@@ -24,6 +24,10 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		    "it starts are not checked");
 		return;
 	}
+	/* Most lines are inside the period: decide before formatting. */
+	if ((start == DATE_NONE || l->date >= start) &&
+	    (end == DATE_NONE || l->date <= end))
+		return;
 	date_format(d, l->date);
 	date_format(s, start);
 	date_format(e, end);
