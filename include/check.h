@@ -40,6 +40,8 @@ struct invoice {
 	int64_t           stated_tax_total, stated_net_total;
 	bool              has_stated_tax_total, has_stated_net_total;
 	bool              has_tax_column;
+	/* The input has this field at all (a column, or a --set default). */
+	bool              has_column[F__COUNT];
 	bool              overflow;      /* a sum overflowed: totals unusable */
 };
 

@@ -454,6 +454,7 @@ open_invoice(engine *e, const struct invoice_line *l, const char *key,
 	is->inv.has_stated_net_total = line_has_num(l, N_INVOICE_NET_TOTAL);
 	is->inv.stated_net_total = l->num[N_INVOICE_NET_TOTAL];
 	is->inv.has_tax_column = l->has_column[F_LINE_ITEM_TAX_TOTAL];
+	memcpy(is->inv.has_column, l->has_column, sizeof(is->inv.has_column));
 	return is;
 }
 

@@ -21,8 +21,6 @@ struct po_spend {
 
 struct state {
 	keymap  *spend;      /* firm|po -> struct po_spend */
-	unsigned file;       /* the input on_line saw last */
-	bool     seen, has_column;
 	struct group_pool earlier; /* history texts */
 };
 
@@ -52,20 +50,6 @@ clip(const char *s)
 	size_t n = strlen(s);
 
 	return (int)(n > 40 ? 40 : n);
-}
-
-/* Remembers whether the input has a PO_NUMBER column: the invoice hook
- * runs at the end of its file, after all of that file's lines. */
-static void
-on_line(struct check_ctx *cx, const struct rule *r,
-    const struct invoice_line *l)
-{
-	struct state *st = check_state(cx);
-
-	(void)r;
-	st->file = l->file_index;
-	st->seen = true;
-	st->has_column = l->has_column[F_PO_NUMBER];
 }
 
 /* A PO new to the run starts with what earlier runs recorded on the
@@ -155,10 +139,9 @@ static void
 on_invoice(struct check_ctx *cx, const struct rule *r,
     const struct invoice *inv)
 {
-	const struct state *st = check_state(cx);
 	const struct firm *f = check_firm(cx);
 	const struct matter *m;
-	bool has_column;
+	bool has_column = inv->has_column[F_PO_NUMBER];
 
 	if (f == NULL) {
 		check_note(cx, r, "firm '%.*s' is not listed in the rules, so "
@@ -172,11 +155,6 @@ on_invoice(struct check_ctx *cx, const struct rule *r,
 		    clip(inv->firm), inv->firm);
 		return;
 	}
-	/* No line of this file was in the rule's scope: judge by format. */
-	if (st->seen && st->file == inv->file_index)
-		has_column = st->has_column;
-	else
-		has_column = inv->format == FMT_LEDES98BI;
 	if (inv->po[0] == '\0') {
 		if (has_column)
 			check_emit_invoice(cx, r, inv, 0, "invoice without a "
@@ -201,6 +179,5 @@ const struct check check_purchase_order = {
 		   "PO beyond its amount",
 	.state_new = state_new,
 	.state_free = state_free,
-	.on_line = on_line,
 	.on_invoice = on_invoice,
 };
