@@ -107,6 +107,12 @@ void check_emit_line_sev(struct check_ctx *cx, const struct rule *r,
 void check_note(struct check_ctx *cx, const struct rule *r, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
 
+/* Tells the engine that the rule whose on_line hook runs cannot apply to
+ * any further line of the current invoice (its firm is not listed, say),
+ * so the hook is not called for them.  Only for reasons that hold for
+ * the whole invoice; after check_note, which says why. */
+void check_skip_invoice(struct check_ctx *cx);
+
 /* The shorthands a check uses for its parameters. */
 static inline const struct param_value *
 rule_param(const struct rule *r, int i)

@@ -14,6 +14,13 @@
 #include "keymap.h"
 #include "xalloc.h"
 
+/* A rule whose on_line hook runs on an invoice's lines. */
+struct line_rule {
+	unsigned index;   /* into the invoice's rules */
+	bool     scoped;  /* it has a scope to test on each line */
+	bool     skipped; /* it said it cannot apply to this invoice */
+};
+
 /* What the engine knows of one invoice while its file is being read. */
 struct inv_state {
 	struct invoice     inv;
@@ -25,6 +32,10 @@ struct inv_state {
 	unsigned long      lines_with_findings;
 	size_t             nfindings;
 	int                worst;       /* -1 none, else enum severity */
+	/* Worked out once per invoice rather than per line and rule. */
+	struct line_rule  *run;
+	size_t             nrun;
+	size_t             firm_len, number_len; /* of inv.firm, inv.number */
 };
 
 struct check_ctx {
@@ -66,13 +77,12 @@ struct engine {
 	bool                     file_failed;   /* an invoice overflowed */
 	char                    *keybuf;        /* invoice key being built */
 	size_t                   keybuf_cap;
-	char                    *last_key;      /* cache of the last invoice */
-	size_t                   last_key_len, last_key_cap;
-	struct inv_state        *last_inv;
+	struct inv_state        *last_inv;      /* lines come by invoice */
 
 	/* the line or invoice being checked */
 	const struct invoice_line *line;
 	struct inv_state        *cur;
+	struct line_rule        *cur_rule; /* whose on_line runs, or NULL */
 	int64_t                  line_risk;
 	bool                     line_flagged;
 };
@@ -167,6 +177,13 @@ check_note(struct check_ctx *cx, const struct rule *r, const char *fmt, ...)
 		    key);
 		diag_print(e->opts->errfp, &d, "note");
 	}
+}
+
+void
+check_skip_invoice(struct check_ctx *cx)
+{
+	if (cx->e->cur_rule != NULL)
+		cx->e->cur_rule->skipped = true;
 }
 
 static const char *
@@ -367,22 +384,23 @@ invoice_in_scope(const struct rule *r, const struct invoice *inv)
 	return true;
 }
 
-static bool
-has_needs(engine *e, const struct rule *r, const struct invoice_line *l)
+/* The field r's check needs that the input lacks, or F__COUNT. */
+static enum field_id
+missing_need(const struct rule *r, const bool *has_column)
 {
 	size_t i;
 
-	for (i = 0; i < r->check->nneeds; i++) {
-		enum field_id f = r->check->needs[i];
+	for (i = 0; i < r->check->nneeds; i++)
+		if (!has_column[r->check->needs[i]])
+			return r->check->needs[i];
+	return F__COUNT;
+}
 
-		if (!l->has_column[f]) {
-			e->cx.rule = r->index;
-			check_note(&e->cx, r, "input has no %s column",
-			    field_name(f));
-			return false;
-		}
-	}
-	return true;
+static bool
+has_scope(const struct rule *r)
+{
+	return r->firms.n > 0 || r->matters.n > 0 || r->classes.n > 0 ||
+	    r->types != 0 || r->from != DATE_NONE || r->to != DATE_NONE;
 }
 
 /* ---- lines and invoices ------------------------------------------- */
@@ -414,6 +432,7 @@ open_invoice(engine *e, const struct invoice_line *l, const char *key,
 	struct inv_state **slot, *is;
 	struct text firm = l->field[F_LAW_FIRM_ID];
 	bool created;
+	size_t i;
 
 	slot = keymap_put(e->file_invoices, key, klen, &created);
 	if (!created)
@@ -455,7 +474,25 @@ open_invoice(engine *e, const struct invoice_line *l, const char *key,
 	is->inv.stated_net_total = l->num[N_INVOICE_NET_TOTAL];
 	is->inv.has_tax_column = l->has_column[F_LINE_ITEM_TAX_TOTAL];
 	memcpy(is->inv.has_column, l->has_column, sizeof(is->inv.has_column));
+	is->firm_len = firm.n;
+	is->number_len = l->field[F_INVOICE_NUMBER].n;
+	is->run = xcalloc(e->nrules ? e->nrules : 1, sizeof(*is->run));
+	for (i = 0; i < e->nrules; i++) {
+		const struct rule *r = &is->rules[i];
+
+		if (!r->enabled || r->check->on_line == NULL)
+			continue;
+		is->run[is->nrun].index = (unsigned)i;
+		is->run[is->nrun].scoped = has_scope(r);
+		is->nrun++;
+	}
 	return is;
+}
+
+static bool
+same_text(struct text t, const char *s, size_t n)
+{
+	return t.n == n && (n == 0 || memcmp(t.p, s, n) == 0);
 }
 
 static struct inv_state *
@@ -465,19 +502,17 @@ invoice_for(engine *e, const struct invoice_line *l)
 	struct text num = l->field[F_INVOICE_NUMBER];
 	const void *parts[2] = {firm.p, num.p};
 	size_t lens[2] = {firm.n, num.n}, klen;
-	char *key;
+	struct inv_state *last = e->last_inv;
 
+	/* An invoice's lines come together: compare before keying. */
+	if (last != NULL && same_text(num, last->inv.number,
+	    last->number_len) && same_text(firm, last->inv.firm,
+	    last->firm_len))
+		return last;
 	/* Ids are as long as the record allows, so the key buffer grows. */
 	xgrow(&e->keybuf, &e->keybuf_cap, firm.n + num.n + 16, 1);
-	key = e->keybuf;
-	klen = keymap_key(key, e->keybuf_cap, parts, lens, 2);
-	if (e->last_inv != NULL && klen == e->last_key_len &&
-	    memcmp(key, e->last_key, klen) == 0)
-		return e->last_inv;
-	e->last_inv = open_invoice(e, l, key, klen);
-	xgrow(&e->last_key, &e->last_key_cap, klen, 1);
-	memcpy(e->last_key, key, klen);
-	e->last_key_len = klen;
+	klen = keymap_key(e->keybuf, e->keybuf_cap, parts, lens, 2);
+	e->last_inv = open_invoice(e, l, e->keybuf, klen);
 	return e->last_inv;
 }
 
@@ -505,14 +540,24 @@ on_line(void *ctx, struct invoice_line *l)
 	e->line_risk = 0;
 	e->line_flagged = false;
 	rules = is->rules;
-	for (i = 0; i < e->nrules; i++) {
-		const struct rule *r = &rules[i];
+	for (i = 0; i < is->nrun; i++) {
+		struct line_rule *lr = &is->run[i];
+		const struct rule *r = &rules[lr->index];
+		enum field_id lacks;
 
-		if (!r->enabled || r->check->on_line == NULL ||
-		    !line_in_scope(r, l) || !has_needs(e, r, l))
+		if (lr->skipped || (lr->scoped && !line_in_scope(r, l)))
 			continue;
-		e->cx.rule = i;
+		e->cx.rule = lr->index;
+		/* The columns are the input's: once per invoice is enough. */
+		if ((lacks = missing_need(r, l->has_column)) != F__COUNT) {
+			check_note(&e->cx, r, "input has no %s column",
+			    field_name(lacks));
+			lr->skipped = true;
+			continue;
+		}
+		e->cur_rule = lr;
 		r->check->on_line(&e->cx, r, l);
+		e->cur_rule = NULL;
 	}
 	/* A line cannot lose more than it bills, however many rules fire. */
 	capped = e->line_risk;
@@ -594,7 +639,6 @@ engine_begin_file(engine *e, const char *name, unsigned file_index)
 	e->checked = e->skipped = 0;
 	e->file_failed = false;
 	e->last_inv = NULL;
-	e->last_key_len = 0;
 }
 
 static const char *
@@ -671,6 +715,7 @@ finish_invoice(void *ctx, const void *key, size_t len, void *value)
 	s->approved = billed - risk;
 	s->verdict = is->worst == SEV_ERROR ? VERDICT_REJECT :
 	    is->worst == SEV_WARNING ? VERDICT_REVIEW : VERDICT_APPROVE;
+	free(is->run);
 	free(is);
 	e->cur = NULL;
 }
@@ -966,7 +1011,6 @@ engine_free(engine *e)
 	keymap_free(e->notes_seen);
 	free(e->note_memo);
 	keymap_free(e->file_invoices);
-	free(e->last_key);
 	free(e->keybuf);
 	free(e->findings);
 	free(e->invoices);

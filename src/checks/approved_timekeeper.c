@@ -15,6 +15,7 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		check_note(cx, r, "no timekeeper roster for firm '%.*s'",
 		    (int)(l->field[F_LAW_FIRM_ID].n > 40 ? 40 :
 		    l->field[F_LAW_FIRM_ID].n), l->field[F_LAW_FIRM_ID].p);
+		check_skip_invoice(cx);
 		return;
 	}
 	if (id.n == 0) {

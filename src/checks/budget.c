@@ -70,6 +70,10 @@ matter_of(struct check_ctx *cx, const struct rule *r,
 		check_note(cx, r, "firm '%.*s' is not listed, so its matters "
 		    "have no budget", group_clip(firm.p, firm.n, GROUP_ID_MAX),
 		    firm.n ? firm.p : "");
+		/* Without a currency column no later line of the invoice
+		 * can be noted for its currency instead. */
+		if (!l->has_column[F_INVOICE_CURRENCY])
+			check_skip_invoice(cx);
 		return NULL;
 	}
 	if (lfm.n > 0)
