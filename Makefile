@@ -8,7 +8,7 @@ WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wundef -Wwrite-strings \
 ALL_CFLAGS := -std=c11 -Iinclude -Ibuild -D_POSIX_C_SOURCE=200809L \
               $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
 LIBS    := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml) -lcsv \
-           $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
+           $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3) -pthread
 TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 BUILD   ?= build
 VERSION := 0.1.0
@@ -18,7 +18,7 @@ LIB_OBJ := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/default_rules.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all test check clang asan leakcheck install clean format lint bench
+.PHONY: all test check clang asan tsan leakcheck install clean format lint bench
 
 all: billcheck
 
@@ -64,7 +64,7 @@ test: $(BUILD)/billcheck $(UNIT_BIN)
 # Everything CI runs: the suite with gcc, with clang, under ASan + UBSan,
 # the golden runs under valgrind, and, where chromium is installed, the
 # HTML report in a browser.
-check: test clang asan leakcheck
+check: test clang asan tsan leakcheck
 	@if command -v $(CHROMIUM) >/dev/null 2>&1; then \
 	    $(MAKE) --no-print-directory htmltest; \
 	else echo "htmltest skipped: $(CHROMIUM) is not installed" >&2; fi
@@ -84,6 +84,12 @@ clang:
 asan:
 	$(MAKE) BUILD=build-asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	    LDFLAGS='-fsanitize=address,undefined' test
+
+# The same suite under ThreadSanitizer: the checks run on the pipeline's
+# worker thread while the reader parses (src/pipeline.c).
+tsan:
+	$(MAKE) BUILD=build-tsan CFLAGS='-O1 -g -fsanitize=thread' \
+	    LDFLAGS='-fsanitize=thread' test
 
 # Golden runs under valgrind; any leak or error fails.
 leakcheck: $(BUILD)/billcheck

@@ -19,6 +19,7 @@
 #include "input.h"
 #include "keymap.h"
 #include "outfile.h"
+#include "pipeline.h"
 #include "report.h"
 #include "rules.h"
 #include "xalloc.h"
@@ -510,16 +511,20 @@ progress_erase(struct progress *p)
 	p->drawn = false;
 }
 
-/* Copies the diagnostics the engine wrote since the last call to stderr. */
+/* Copies the diagnostics the engine wrote since the last call to stderr.
+ * The engine writes them on the pipeline's thread: the stream stays
+ * locked from the flush to the rewind. */
 static void
 progress_diag(struct progress *p)
 {
-	if (fflush(p->diag) != 0 || p->dlen == 0)
-		return;
-	progress_erase(p);
-	fwrite(p->dbuf, 1, p->dlen, stderr);
-	rewind(p->diag);
-	(void)fflush(p->diag);
+	flockfile(p->diag);
+	if (fflush(p->diag) == 0 && p->dlen > 0) {
+		progress_erase(p);
+		fwrite(p->dbuf, 1, p->dlen, stderr);
+		rewind(p->diag);
+		(void)fflush(p->diag);
+	}
+	funlockfile(p->diag);
 }
 
 /* "812 B", "14.2 KiB", "3.7 MiB", "1.2 GiB". */
@@ -621,11 +626,14 @@ progress_end(struct progress *p)
 
 /* ---- checking ----------------------------------------------------- */
 
-/* Streams one input through a reader into the engine. */
+/* Streams one input through a reader into the engine, by way of the
+ * pipeline's worker thread when there is one. */
 static void
-check_input(engine *e, const struct options *o, const char *path,
-    unsigned index, char *buf, struct progress *pg)
+check_input(engine *e, pipeline *pl, const struct options *o,
+    const char *path, unsigned index, char *buf, struct progress *pg)
 {
+	const struct input_sink *sink = pl != NULL ? pipeline_sink(pl) :
+	    engine_sink(e);
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	FILE *fp = strcmp(path, "-") != 0 ? fopen(path, "rb") :
 	    o->stdin_spool != NULL ? o->stdin_spool : stdin;
@@ -641,7 +649,7 @@ check_input(engine *e, const struct options *o, const char *path,
 		return;
 	}
 	engine_begin_file(e, name, index);
-	r = input_reader_new(name, index, &o->input, engine_sink(e));
+	r = input_reader_new(name, index, &o->input, sink);
 	while ((n = fread(buf, 1, READ_CHUNK, fp)) > 0) {
 		input_reader_feed(r, buf, n);
 		if (pg->on) {
@@ -652,10 +660,12 @@ check_input(engine *e, const struct options *o, const char *path,
 	if (ferror(fp)) {
 		diag_set(&d, DIAG_IO, (struct diag_pos){name, 0, 0},
 		    "read error: %s", strerror(errno));
-		engine_sink(e)->on_error(engine_sink(e)->ctx, &d);
+		sink->on_error(sink->ctx, &d);
 	} else {
 		input_reader_finish(r);
 	}
+	if (pl != NULL)
+		pipeline_wait(pl);
 	input_reader_counts(r, &counts);
 	if (ferror(fp))
 		counts.failed = true;
@@ -1098,6 +1108,7 @@ main(int argc, char **argv)
 	history *hist = NULL;
 	rule_set *rs;
 	engine *e;
+	pipeline *pl;
 	char *buf;
 	size_t i;
 	int status;
@@ -1149,10 +1160,12 @@ main(int argc, char **argv)
 		eo.on_finding_ctx = &out;
 	}
 	e = engine_new(rs, &eo);
+	pl = pipeline_new(engine_sink(e));
 	buf = xmalloc(READ_CHUNK);
 	for (i = 0; i < in.n; i++)
-		check_input(e, &o, in.paths[i], (unsigned)i, buf, &pg);
+		check_input(e, pl, &o, in.paths[i], (unsigned)i, buf, &pg);
 	free(buf);
+	pipeline_free(pl);
 	res = engine_finish(e);
 	progress_end(&pg);
 	res->version = BILLCHECK_VERSION;

@@ -1,0 +1,333 @@
+/* pipeline.c - a reader sink that runs another sink on a worker thread.
+ *
+ * The reader fills a batch with copies of what it delivers (the lines'
+ * text goes into the batch's own bytes, since a reader's buffers are only
+ * valid during the call) and queues it; the worker hands each batch's
+ * events, in order, to the downstream sink.  With two cores the parse and
+ * the checks overlap, and the order of everything the engine sees and
+ * prints is exactly that of a single thread. */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline.h"
+#include "xalloc.h"
+
+/* Events per batch: enough that the hand-over costs little per line, few
+ * enough that a batch is still in the cache the cores share when the
+ * worker reads it. */
+#define BATCH_EVENTS 256
+#define NBATCHES     4
+#define BATCH_BYTES  ((size_t)128 << 10) /* initial text capacity */
+
+enum event_kind { EV_LINE, EV_REJECT, EV_ERROR, EV_NOTE };
+
+struct event {
+	enum event_kind kind;
+	size_t          at; /* into lines[] or diags[] */
+};
+
+struct batch {
+	struct event         ev[BATCH_EVENTS];
+	size_t               nev;
+	struct invoice_line *lines; /* BATCH_EVENTS of them */
+	size_t               nlines;
+	struct diag         *diags;
+	size_t               ndiags, diags_cap;
+	char                *bytes; /* the lines' text */
+	size_t               nbytes, bytes_cap;
+	struct batch        *next;
+};
+
+struct pipeline {
+	struct input_sink        sink; /* what the reader calls */
+	const struct input_sink *to;
+	pthread_t                worker;
+	pthread_mutex_t          lock;
+	pthread_cond_t           filled;  /* a batch was queued, or stop */
+	pthread_cond_t           emptied; /* a batch was delivered */
+	struct batch            *queue, *queue_tail; /* full, in order */
+	struct batch            *spare;              /* free */
+	unsigned long            queued, delivered;
+	bool                     stop;
+	struct batch            *cur; /* being filled; the reader's own */
+	struct batch             all[NBATCHES];
+};
+
+static void
+deliver(const struct input_sink *to, struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nev; i++) {
+		const struct event *ev = &b->ev[i];
+
+		switch (ev->kind) {
+		case EV_LINE:
+			to->on_line(to->ctx, &b->lines[ev->at]);
+			break;
+		case EV_REJECT:
+			to->on_reject(to->ctx, &b->diags[ev->at]);
+			break;
+		case EV_ERROR:
+			to->on_error(to->ctx, &b->diags[ev->at]);
+			break;
+		case EV_NOTE:
+			to->on_note(to->ctx, &b->diags[ev->at]);
+			break;
+		}
+	}
+}
+
+static void *
+work(void *arg)
+{
+	pipeline *p = arg;
+	struct batch *b;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (p->queue == NULL && !p->stop)
+			pthread_cond_wait(&p->filled, &p->lock);
+		if (p->queue == NULL)
+			break;
+		b = p->queue;
+		p->queue = b->next;
+		if (p->queue == NULL)
+			p->queue_tail = NULL;
+		pthread_mutex_unlock(&p->lock);
+		deliver(p->to, b);
+		pthread_mutex_lock(&p->lock);
+		b->next = p->spare;
+		p->spare = b;
+		p->delivered++;
+		pthread_cond_broadcast(&p->emptied);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* ---- the reader's side -------------------------------------------- */
+
+static void
+submit(pipeline *p)
+{
+	struct batch *b = p->cur;
+
+	if (b == NULL || b->nev == 0)
+		return;
+	p->cur = NULL;
+	b->next = NULL;
+	pthread_mutex_lock(&p->lock);
+	if (p->queue_tail != NULL)
+		p->queue_tail->next = b;
+	else
+		p->queue = b;
+	p->queue_tail = b;
+	p->queued++;
+	pthread_cond_signal(&p->filled);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* The batch being filled, with room for one more event. */
+static struct batch *
+current(pipeline *p)
+{
+	struct batch *b = p->cur;
+
+	if (b != NULL && b->nev < BATCH_EVENTS)
+		return b;
+	submit(p);
+	pthread_mutex_lock(&p->lock);
+	while (p->spare == NULL)
+		pthread_cond_wait(&p->emptied, &p->lock);
+	b = p->spare;
+	p->spare = b->next;
+	pthread_mutex_unlock(&p->lock);
+	b->nev = b->nlines = b->ndiags = b->nbytes = 0;
+	p->cur = b;
+	return b;
+}
+
+static void
+copy_line(struct batch *b, struct invoice_line *dst,
+    const struct invoice_line *src)
+{
+	size_t f;
+
+	dst->file = src->file;
+	dst->file_index = src->file_index;
+	dst->row = src->row;
+	dst->record = src->record;
+	dst->format = src->format;
+	for (f = 0; f < F__COUNT; f++) {
+		struct text t = src->field[f];
+
+		if (t.n == 0) {
+			dst->field[f].p = "";
+			dst->field[f].n = 0;
+			continue;
+		}
+		memcpy(b->bytes + b->nbytes, t.p, t.n);
+		dst->field[f].p = b->bytes + b->nbytes;
+		dst->field[f].n = t.n;
+		b->nbytes += t.n;
+	}
+	memcpy(dst->has_column, src->has_column, sizeof(dst->has_column));
+	dst->type = src->type;
+	dst->tk_class = src->tk_class;
+	memcpy(dst->num, src->num, sizeof(dst->num));
+	dst->num_set = src->num_set;
+	dst->date = src->date;
+	dst->invoice_date = src->invoice_date;
+	dst->billing_start = src->billing_start;
+	dst->billing_end = src->billing_end;
+	dst->nlints = src->nlints;
+	if (src->nlints > 0)
+		memcpy(dst->lints, src->lints,
+		    src->nlints * sizeof(src->lints[0]));
+}
+
+static void
+queue_line(void *ctx, struct invoice_line *l)
+{
+	pipeline *p = ctx;
+	struct batch *b = current(p);
+	size_t f, need = 0;
+
+	for (f = 0; f < F__COUNT; f++)
+		need += l->field[f].n;
+	if (b->nbytes + need > b->bytes_cap && b->nev > 0) {
+		submit(p);
+		b = current(p);
+	}
+	if (need > b->bytes_cap) {
+		/* The batch holds no text yet: nothing points into it. */
+		free(b->bytes);
+		b->bytes = xmalloc(need);
+		b->bytes_cap = need;
+	}
+	copy_line(b, &b->lines[b->nlines], l);
+	b->ev[b->nev].kind = EV_LINE;
+	b->ev[b->nev].at = b->nlines++;
+	b->nev++;
+}
+
+static void
+queue_diag(pipeline *p, enum event_kind kind, const struct diag *d)
+{
+	struct batch *b = current(p);
+
+	xgrow(&b->diags, &b->diags_cap, b->ndiags + 1, sizeof(*b->diags));
+	b->diags[b->ndiags] = *d;
+	b->ev[b->nev].kind = kind;
+	b->ev[b->nev].at = b->ndiags++;
+	b->nev++;
+}
+
+static void
+queue_reject(void *ctx, const struct diag *d)
+{
+	queue_diag(ctx, EV_REJECT, d);
+}
+
+static void
+queue_error(void *ctx, const struct diag *d)
+{
+	queue_diag(ctx, EV_ERROR, d);
+}
+
+static void
+queue_note(void *ctx, const struct diag *d)
+{
+	queue_diag(ctx, EV_NOTE, d);
+}
+
+/* ---- the pipeline ------------------------------------------------- */
+
+pipeline *
+pipeline_new(const struct input_sink *to)
+{
+	pipeline *p = xcalloc(1, sizeof(*p));
+	size_t i;
+
+	p->to = to;
+	p->sink.ctx = p;
+	p->sink.on_line = queue_line;
+	p->sink.on_reject = queue_reject;
+	p->sink.on_error = queue_error;
+	p->sink.on_note = queue_note;
+	for (i = 0; i < NBATCHES; i++) {
+		struct batch *b = &p->all[i];
+
+		b->lines = xcalloc(BATCH_EVENTS, sizeof(*b->lines));
+		b->bytes = xmalloc(BATCH_BYTES);
+		b->bytes_cap = BATCH_BYTES;
+		b->next = p->spare;
+		p->spare = b;
+	}
+	if (pthread_mutex_init(&p->lock, NULL) != 0)
+		goto no_lock;
+	if (pthread_cond_init(&p->filled, NULL) != 0)
+		goto no_filled;
+	if (pthread_cond_init(&p->emptied, NULL) != 0)
+		goto no_emptied;
+	if (pthread_create(&p->worker, NULL, work, p) != 0)
+		goto no_thread;
+	return p;
+
+no_thread:
+	pthread_cond_destroy(&p->emptied);
+no_emptied:
+	pthread_cond_destroy(&p->filled);
+no_filled:
+	pthread_mutex_destroy(&p->lock);
+no_lock:
+	for (i = 0; i < NBATCHES; i++) {
+		free(p->all[i].lines);
+		free(p->all[i].bytes);
+	}
+	free(p);
+	return NULL;
+}
+
+const struct input_sink *
+pipeline_sink(pipeline *p)
+{
+	return &p->sink;
+}
+
+void
+pipeline_wait(pipeline *p)
+{
+	submit(p);
+	pthread_mutex_lock(&p->lock);
+	while (p->delivered != p->queued)
+		pthread_cond_wait(&p->emptied, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+pipeline_free(pipeline *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	pipeline_wait(p);
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_signal(&p->filled);
+	pthread_mutex_unlock(&p->lock);
+	pthread_join(p->worker, NULL);
+	pthread_cond_destroy(&p->emptied);
+	pthread_cond_destroy(&p->filled);
+	pthread_mutex_destroy(&p->lock);
+	for (i = 0; i < NBATCHES; i++) {
+		free(p->all[i].lines);
+		free(p->all[i].diags);
+		free(p->all[i].bytes);
+	}
+	free(p);
+}

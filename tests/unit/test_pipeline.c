@@ -1,0 +1,227 @@
+/* test_pipeline.c - what goes into the pipeline comes out on the worker
+ * thread, in order, with its text copied. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline.h"
+
+/* What the downstream sink saw, one line of text per event. */
+struct seen {
+	char  **ev;
+	size_t  n, cap;
+};
+
+static void
+add(struct seen *s, const char *text)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->ev = realloc(s->ev, s->cap * sizeof(*s->ev));
+		assert_non_null(s->ev);
+	}
+	s->ev[s->n] = strdup(text);
+	assert_non_null(s->ev[s->n]);
+	s->n++;
+}
+
+static void
+seen_free(struct seen *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->ev[i]);
+	free(s->ev);
+}
+
+/* A line as text: row, record, type, its description and total. */
+static void
+got_line(void *ctx, struct invoice_line *l)
+{
+	char buf[2048];
+	struct text d = l->field[F_LINE_ITEM_DESCRIPTION];
+
+	snprintf(buf, sizeof(buf), "line %lu/%lu %d %.*s|%zu|%lld|%u|%s",
+	    l->row, l->record, (int)l->type, (int)(d.n > 64 ? 64 : d.n), d.p,
+	    d.n, (long long)l->num[N_TOTAL], l->nlints,
+	    l->nlints ? l->lints[l->nlints - 1].msg : "");
+	add(ctx, buf);
+}
+
+static void
+got_diag(void *ctx, const char *what, const struct diag *d)
+{
+	char buf[700];
+
+	snprintf(buf, sizeof(buf), "%s %lu:%lu %s", what, d->pos.line,
+	    d->pos.col, d->msg);
+	add(ctx, buf);
+}
+
+static void
+got_reject(void *ctx, const struct diag *d)
+{
+	got_diag(ctx, "reject", d);
+}
+
+static void
+got_error(void *ctx, const struct diag *d)
+{
+	got_diag(ctx, "error", d);
+}
+
+static void
+got_note(void *ctx, const struct diag *d)
+{
+	got_diag(ctx, "note", d);
+}
+
+/* Feeds n events (every seventh a diagnostic) into sink from a buffer
+ * that is overwritten after each call, as a reader's is. */
+static void
+feed(const struct input_sink *sink, size_t n, size_t big_every)
+{
+	struct invoice_line *l = calloc(1, sizeof(*l));
+	struct diag d;
+	size_t i, len;
+	char *buf = malloc(300000);
+
+	assert_non_null(l);
+	assert_non_null(buf);
+	for (i = 0; i < n; i++) {
+		if (i % 7 == 3) {
+			memset(&d, 0, sizeof(d));
+			d.pos.line = i;
+			d.pos.col = i % 5;
+			snprintf(d.msg, sizeof(d.msg), "problem %zu", i);
+			if (i % 3 == 0)
+				sink->on_reject(sink->ctx, &d);
+			else if (i % 3 == 1)
+				sink->on_note(sink->ctx, &d);
+			else
+				sink->on_error(sink->ctx, &d);
+			continue;
+		}
+		len = big_every && i % big_every == 0 ? 250000 :
+		    (size_t)snprintf(buf, 64, "narrative %zu", i);
+		if (len == 250000)
+			memset(buf, 'a' + (int)(i % 26), len);
+		l->row = i + 1;
+		l->record = i;
+		l->type = (enum line_type)(i % 4);
+		l->field[F_LINE_ITEM_DESCRIPTION].p = buf;
+		l->field[F_LINE_ITEM_DESCRIPTION].n = len;
+		l->field[F_LAW_FIRM_ID].p = "F1";
+		l->field[F_LAW_FIRM_ID].n = 2;
+		l->num[N_TOTAL] = (int64_t)i * 10000;
+		l->nlints = (unsigned)(i % 3);
+		if (l->nlints)
+			snprintf(l->lints[l->nlints - 1].msg,
+			    sizeof(l->lints[0].msg), "lint %zu", i);
+		sink->on_line(sink->ctx, l);
+		/* The reader reuses its buffer at once. */
+		memset(buf, '#', len);
+	}
+	free(buf);
+	free(l);
+}
+
+static void
+run_both(size_t n, size_t big_every)
+{
+	struct seen direct = {0}, piped = {0};
+	struct input_sink to_direct = {&direct, got_line, got_reject,
+		got_error, got_note};
+	struct input_sink to_piped = {&piped, got_line, got_reject,
+		got_error, got_note};
+	pipeline *p = pipeline_new(&to_piped);
+	size_t i;
+
+	assert_non_null(p);
+	feed(&to_direct, n, big_every);
+	feed(pipeline_sink(p), n, big_every);
+	pipeline_wait(p);
+	assert_int_equal(piped.n, direct.n);
+	for (i = 0; i < direct.n; i++)
+		assert_string_equal(piped.ev[i], direct.ev[i]);
+	pipeline_free(p);
+	seen_free(&direct);
+	seen_free(&piped);
+}
+
+/* Many batches' worth: the order and the text survive the hand-over. */
+static void
+pipeline__many_events__same_as_direct(void **state)
+{
+	(void)state;
+	run_both(5000, 0);
+}
+
+/* Lines larger than a batch's text buffer, between small ones. */
+static void
+pipeline__huge_lines__same_as_direct(void **state)
+{
+	(void)state;
+	run_both(300, 17);
+}
+
+/* Nothing delivered: waiting and freeing return at once. */
+static void
+pipeline__empty__wait_returns(void **state)
+{
+	struct seen s = {0};
+	struct input_sink to = {&s, got_line, got_reject, got_error,
+		got_note};
+	pipeline *p = pipeline_new(&to);
+
+	(void)state;
+	assert_non_null(p);
+	pipeline_wait(p);
+	pipeline_wait(p);
+	assert_int_equal(s.n, 0);
+	pipeline_free(p);
+	pipeline_free(NULL);
+}
+
+/* After pipeline_wait everything so far has arrived, and more may
+ * follow. */
+static void
+pipeline__wait__delivers_all_so_far(void **state)
+{
+	struct seen s = {0};
+	struct input_sink to = {&s, got_line, got_reject, got_error,
+		got_note};
+	pipeline *p = pipeline_new(&to);
+
+	(void)state;
+	assert_non_null(p);
+	feed(pipeline_sink(p), 10, 0);
+	pipeline_wait(p);
+	assert_int_equal(s.n, 10);
+	assert_string_equal(s.ev[0], "line 1/0 0 narrative 0|11|0|0|");
+	feed(pipeline_sink(p), 4, 0);
+	pipeline_wait(p);
+	assert_int_equal(s.n, 14);
+	pipeline_free(p);
+	seen_free(&s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pipeline__many_events__same_as_direct),
+		cmocka_unit_test(pipeline__huge_lines__same_as_direct),
+		cmocka_unit_test(pipeline__empty__wait_returns),
+		cmocka_unit_test(pipeline__wait__delivers_all_so_far),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
