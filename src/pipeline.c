@@ -8,6 +8,7 @@
  * prints is exactly that of a single thread. */
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,7 @@ struct batch {
 	struct event         ev[BATCH_EVENTS];
 	size_t               nev;
 	struct invoice_line *lines; /* BATCH_EVENTS of them */
+	unsigned            *cols_gen; /* per line: the column set it has */
 	size_t               nlines;
 	struct diag         *diags;
 	size_t               ndiags, diags_cap;
@@ -52,6 +54,12 @@ struct pipeline {
 	unsigned long            queued, delivered;
 	bool                     stop;
 	struct batch            *cur; /* being filled; the reader's own */
+	/* The fields the input has (a reader leaves the others blank), so
+	 * that a line copies only those; cols_gen counts the changes. */
+	bool                     has_column[F__COUNT];
+	unsigned char            cols[F__COUNT];
+	size_t                   ncols;
+	unsigned                 cols_gen;
 	struct batch             all[NBATCHES];
 };
 
@@ -150,30 +158,84 @@ current(pipeline *p)
 	return b;
 }
 
+/*
+ * The text of one line (of the fields the input has: a reader leaves the
+ * others blank): a reader's fields usually lie in one record
+ * buffer, so the span from the first to the last is copied at once and
+ * the fields rebased into the copy.  Fields from elsewhere (a --set
+ * default, a CSV field buffer) make the span long or scattered; then
+ * each field is copied on its own.
+ */
+struct span {
+	uintptr_t lo, hi; /* of the non-blank fields */
+	size_t    need;   /* bytes to copy */
+	bool      whole;  /* copy [lo, hi) at once */
+};
+
 static void
-copy_line(struct batch *b, struct invoice_line *dst,
-    const struct invoice_line *src)
+measure(const pipeline *p, const struct invoice_line *l, struct span *sp)
 {
-	size_t f;
+	uintptr_t lo = UINTPTR_MAX, hi = 0;
+	size_t i, sum = 0;
+
+	for (i = 0; i < p->ncols; i++) {
+		uintptr_t a = (uintptr_t)l->field[p->cols[i]].p;
+		size_t n = l->field[p->cols[i]].n;
+
+		if (n == 0)
+			continue;
+		sum += n;
+		if (a < lo)
+			lo = a;
+		if (a + n > hi)
+			hi = a + n;
+	}
+	sp->lo = lo;
+	sp->hi = hi;
+	/* Separators between fields make the span a little longer than the
+	 * fields; far longer means they are not one record. */
+	sp->whole = sum > 0 && hi - lo <= 2 * sum + 256;
+	sp->need = sum == 0 ? 0 : sp->whole ? (size_t)(hi - lo) : sum;
+}
+
+static void
+copy_line(const pipeline *p, struct batch *b, size_t at,
+    const struct invoice_line *src, const struct span *sp)
+{
+	struct invoice_line *dst = &b->lines[at];
+	char *base = b->bytes + b->nbytes;
+	size_t i, f;
 
 	dst->file = src->file;
 	dst->file_index = src->file_index;
 	dst->row = src->row;
 	dst->record = src->record;
 	dst->format = src->format;
-	for (f = 0; f < F__COUNT; f++) {
-		struct text t = src->field[f];
+	if (b->cols_gen[at] != p->cols_gen) {
+		for (f = 0; f < F__COUNT; f++) {
+			dst->field[f].p = "";
+			dst->field[f].n = 0;
+		}
+		b->cols_gen[at] = p->cols_gen;
+	}
+	if (sp->whole)
+		memcpy(base, (const char *)sp->lo, sp->need);
+	for (i = 0; i < p->ncols; i++) {
+		struct text t = src->field[f = p->cols[i]];
 
 		if (t.n == 0) {
 			dst->field[f].p = "";
-			dst->field[f].n = 0;
-			continue;
+		} else if (sp->whole) {
+			dst->field[f].p = base + ((uintptr_t)t.p - sp->lo);
+		} else {
+			memcpy(b->bytes + b->nbytes, t.p, t.n);
+			dst->field[f].p = b->bytes + b->nbytes;
+			b->nbytes += t.n;
 		}
-		memcpy(b->bytes + b->nbytes, t.p, t.n);
-		dst->field[f].p = b->bytes + b->nbytes;
 		dst->field[f].n = t.n;
-		b->nbytes += t.n;
 	}
+	if (sp->whole)
+		b->nbytes += sp->need;
 	memcpy(dst->has_column, src->has_column, sizeof(dst->has_column));
 	dst->type = src->type;
 	dst->tk_class = src->tk_class;
@@ -194,21 +256,29 @@ queue_line(void *ctx, struct invoice_line *l)
 {
 	pipeline *p = ctx;
 	struct batch *b = current(p);
-	size_t f, need = 0;
+	struct span sp;
+	size_t f;
 
-	for (f = 0; f < F__COUNT; f++)
-		need += l->field[f].n;
-	if (b->nbytes + need > b->bytes_cap && b->nev > 0) {
+	if (memcmp(l->has_column, p->has_column, sizeof(p->has_column)) != 0) {
+		memcpy(p->has_column, l->has_column, sizeof(p->has_column));
+		p->ncols = 0;
+		for (f = 0; f < F__COUNT; f++)
+			if (l->has_column[f])
+				p->cols[p->ncols++] = (unsigned char)f;
+		p->cols_gen++;
+	}
+	measure(p, l, &sp);
+	if (b->nbytes + sp.need > b->bytes_cap && b->nev > 0) {
 		submit(p);
 		b = current(p);
 	}
-	if (need > b->bytes_cap) {
+	if (sp.need > b->bytes_cap) {
 		/* The batch holds no text yet: nothing points into it. */
 		free(b->bytes);
-		b->bytes = xmalloc(need);
-		b->bytes_cap = need;
+		b->bytes = xmalloc(sp.need);
+		b->bytes_cap = sp.need;
 	}
-	copy_line(b, &b->lines[b->nlines], l);
+	copy_line(p, b, b->nlines, l, &sp);
 	b->ev[b->nev].kind = EV_LINE;
 	b->ev[b->nev].at = b->nlines++;
 	b->nev++;
@@ -253,6 +323,7 @@ pipeline_new(const struct input_sink *to)
 	size_t i;
 
 	p->to = to;
+	p->cols_gen = 1; /* the batches' lines start at 0: cleared on use */
 	p->sink.ctx = p;
 	p->sink.on_line = queue_line;
 	p->sink.on_reject = queue_reject;
@@ -262,6 +333,7 @@ pipeline_new(const struct input_sink *to)
 		struct batch *b = &p->all[i];
 
 		b->lines = xcalloc(BATCH_EVENTS, sizeof(*b->lines));
+		b->cols_gen = xcalloc(BATCH_EVENTS, sizeof(*b->cols_gen));
 		b->bytes = xmalloc(BATCH_BYTES);
 		b->bytes_cap = BATCH_BYTES;
 		b->next = p->spare;
@@ -286,6 +358,7 @@ no_filled:
 no_lock:
 	for (i = 0; i < NBATCHES; i++) {
 		free(p->all[i].lines);
+		free(p->all[i].cols_gen);
 		free(p->all[i].bytes);
 	}
 	free(p);
@@ -326,6 +399,7 @@ pipeline_free(pipeline *p)
 	pthread_mutex_destroy(&p->lock);
 	for (i = 0; i < NBATCHES; i++) {
 		free(p->all[i].lines);
+		free(p->all[i].cols_gen);
 		free(p->all[i].diags);
 		free(p->all[i].bytes);
 	}

@@ -95,6 +95,8 @@ feed(const struct input_sink *sink, size_t n, size_t big_every)
 
 	assert_non_null(l);
 	assert_non_null(buf);
+	l->has_column[F_LINE_ITEM_DESCRIPTION] = true;
+	l->has_column[F_LAW_FIRM_ID] = true;
 	for (i = 0; i < n; i++) {
 		if (i % 7 == 3) {
 			memset(&d, 0, sizeof(d));
@@ -213,6 +215,53 @@ pipeline__wait__delivers_all_so_far(void **state)
 	seen_free(&s);
 }
 
+/* A firm id seen by each line; "-" when blank. */
+static void
+got_firm(void *ctx, struct invoice_line *l)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)l->field[F_LAW_FIRM_ID].n,
+	    l->field[F_LAW_FIRM_ID].n ? l->field[F_LAW_FIRM_ID].p : "-");
+	add(ctx, buf[0] ? buf : "-");
+}
+
+/* An input without a column that the one before had: its lines show the
+ * field blank, not the earlier input's text left in a reused slot. */
+static void
+pipeline__fewer_columns__fields_blank(void **state)
+{
+	struct seen s = {0};
+	struct input_sink to = {&s, got_firm, got_reject, got_error,
+		got_note};
+	pipeline *p = pipeline_new(&to);
+	struct invoice_line *l = calloc(1, sizeof(*l));
+	size_t i;
+
+	(void)state;
+	assert_non_null(p);
+	assert_non_null(l);
+	l->has_column[F_LAW_FIRM_ID] = true;
+	l->field[F_LAW_FIRM_ID].p = "F9";
+	l->field[F_LAW_FIRM_ID].n = 2;
+	for (i = 0; i < 2000; i++)
+		pipeline_sink(p)->on_line(pipeline_sink(p)->ctx, l);
+	pipeline_wait(p);
+	l->has_column[F_LAW_FIRM_ID] = false;
+	l->has_column[F_TIMEKEEPER_ID] = true;
+	l->field[F_LAW_FIRM_ID].n = 0;
+	for (i = 0; i < 2000; i++)
+		pipeline_sink(p)->on_line(pipeline_sink(p)->ctx, l);
+	pipeline_wait(p);
+	assert_int_equal(s.n, 4000);
+	assert_string_equal(s.ev[1999], "F9");
+	for (i = 2000; i < 4000; i++)
+		assert_string_equal(s.ev[i], "-");
+	pipeline_free(p);
+	free(l);
+	seen_free(&s);
+}
+
 int
 main(void)
 {
@@ -221,6 +270,7 @@ main(void)
 		cmocka_unit_test(pipeline__huge_lines__same_as_direct),
 		cmocka_unit_test(pipeline__empty__wait_returns),
 		cmocka_unit_test(pipeline__wait__delivers_all_so_far),
+		cmocka_unit_test(pipeline__fewer_columns__fields_blank),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
