@@ -19,6 +19,7 @@ struct line_rule {
 	unsigned index;   /* into the invoice's rules */
 	bool     scoped;  /* it has a scope to test on each line */
 	bool     skipped; /* it said it cannot apply to this invoice */
+	bool     ready;   /* the input has the columns it needs */
 };
 
 /* What the engine knows of one invoice while its file is being read. */
@@ -549,11 +550,15 @@ on_line(void *ctx, struct invoice_line *l)
 			continue;
 		e->cx.rule = lr->index;
 		/* The columns are the input's: once per invoice is enough. */
-		if ((lacks = missing_need(r, l->has_column)) != F__COUNT) {
-			check_note(&e->cx, r, "input has no %s column",
-			    field_name(lacks));
-			lr->skipped = true;
-			continue;
+		if (!lr->ready) {
+			lacks = missing_need(r, l->has_column);
+			if (lacks != F__COUNT) {
+				check_note(&e->cx, r, "input has no %s column",
+				    field_name(lacks));
+				lr->skipped = true;
+				continue;
+			}
+			lr->ready = true;
 		}
 		e->cur_rule = lr;
 		r->check->on_line(&e->cx, r, l);
