@@ -10,7 +10,7 @@
 #include "xalloc.h"
 
 void
-group_files_keep(struct group_files *gf, unsigned index, const char *name)
+group_files_add(struct group_files *gf, unsigned index, const char *name)
 {
 	size_t i;
 
