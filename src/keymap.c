@@ -63,7 +63,7 @@ load32(const unsigned char *p)
 /* The table's hash: 8 bytes a step, each folded in with a multiply and a
  * shift, and the last 1 to 8 bytes read as overlapping words (the length
  * is mixed in first, so that is still one value per key). */
-static uint64_t
+static inline uint64_t
 hash_bytes(const void *key, size_t len)
 {
 	const unsigned char *p = key;
@@ -144,6 +144,15 @@ keymap_free(keymap *m)
 	free(m);
 }
 
+/* The first slot to try for hash h: its top bits, after a multiply that
+ * spreads every bit upward. */
+static size_t
+home(uint32_t h, size_t mask)
+{
+	return (size_t)((uint64_t)h * UINT64_C(0x9e3779b97f4a7c15) >> 32) &
+	    mask;
+}
+
 static struct head *
 entry(const keymap *m, size_t i)
 {
@@ -160,7 +169,7 @@ rehash(keymap *m, size_t nslots)
 	m->nslots = nslots;
 	for (i = 0; i < m->count; i++) {
 		uint32_t h = entry(m, i)->hash;
-		size_t s = h & mask;
+		size_t s = home(h, mask);
 
 		while (m->slots[s].idx != 0)
 			s = (s + 1) & mask;
@@ -169,29 +178,37 @@ rehash(keymap *m, size_t nslots)
 	}
 }
 
+/* The slow half of key_eq, kept out of line so lookups of short keys
+ * stay small. */
 static bool
-key_eq(const keymap *m, const struct head *e, const void *key, size_t len)
+long_key_eq(const keymap *m, const struct head *e, const void *key,
+    size_t len)
 {
-	if (len <= KEYMAP_INLINE)
-		return e->len == len && short_eq(e->key.b, key, len);
 	return e->len == LONG_KEY && e->key.far.len == len &&
 	    memcmp(m->keys + e->key.far.off, key, len) == 0;
 }
 
+static inline bool
+key_eq(const keymap *m, const struct head *e, const void *key, size_t len)
+{
+	if (len <= KEYMAP_INLINE)
+		return e->len == len && short_eq(e->key.b, key, len);
+	return long_key_eq(m, e, key, len);
+}
+
 /* The slot of key, or the empty slot where it would go. */
-static size_t
+static inline size_t
 find_slot(const keymap *m, const void *key, size_t len, uint32_t h)
 {
-	size_t mask = m->nslots - 1, s = h & mask;
+	const struct slot *slots = m->slots;
+	size_t mask = m->nslots - 1, s = home(h, mask);
 
-	for (;;) {
-		const struct slot *sl = &m->slots[s];
+	for (;; s = (s + 1) & mask) {
+		uint32_t idx = slots[s].idx;
 
-		if (sl->idx == 0)
+		if (idx == 0 || (slots[s].hash == h &&
+		    key_eq(m, entry(m, idx - 1), key, len)))
 			return s;
-		if (sl->hash == h && key_eq(m, entry(m, sl->idx - 1), key, len))
-			return s;
-		s = (s + 1) & mask;
 	}
 }
 
@@ -214,31 +231,58 @@ keymap_put(keymap *m, const void *key, size_t len, bool *created)
 {
 	uint32_t h = (uint32_t)hash_bytes(key, len);
 	struct head *e;
-	size_t s, i;
+	uint64_t *w;
+	size_t s, i, j, mask;
 
 	if (m->nslots == 0 || (m->count + 1) * 4 > m->nslots * 3)
 		rehash(m, m->nslots ? m->nslots * 2 : 64);
-	s = find_slot(m, key, len, h);
-	if (m->slots[s].idx != 0) {
-		if (created != NULL)
-			*created = false;
-		return (unsigned char *)entry(m, m->slots[s].idx - 1) +
-		    sizeof(struct head);
+	/* find_slot, written out: this is the hot path of every group
+	 * check. */
+	mask = m->nslots - 1;
+	for (s = home(h, mask);; s = (s + 1) & mask) {
+		uint32_t idx = m->slots[s].idx;
+
+		if (idx == 0)
+			break;
+		if (m->slots[s].hash != h)
+			continue;
+		e = entry(m, idx - 1);
+		if (key_eq(m, e, key, len)) {
+			if (created != NULL)
+				*created = false;
+			return (unsigned char *)e + sizeof(struct head);
+		}
 	}
 	if (m->count >= UINT32_MAX - 1) {
 		/* Slots index entries with 32 bits. */
 		fputs("billcheck: out of memory\n", stderr);
 		abort();
 	}
-	xgrow(&m->entries, &m->cap, m->count + 1, m->stride);
+	if (m->count + 1 > m->cap)
+		xgrow(&m->entries, &m->cap, m->count + 1, m->stride);
 	i = m->count++;
 	e = entry(m, i);
-	memset(e, 0, m->stride);
+	/* Zeroed a word at a time: entries are small, and a call to memset
+	 * would cost more than the stores. */
+	w = (uint64_t *)(void *)e;
+	for (j = m->stride / 8; j > 0; j--)
+		*w++ = 0;
 	e->hash = h;
 	if (len <= KEYMAP_INLINE) {
+		const unsigned char *k = key;
+
 		e->len = (uint32_t)len;
-		if (len > 0)
-			memcpy(e->key.b, key, len);
+		if (len >= 8) {
+			memcpy(e->key.b, k, 8);
+			memcpy(e->key.b + len - 8, k + len - 8, 8);
+		} else if (len >= 4) {
+			memcpy(e->key.b, k, 4);
+			memcpy(e->key.b + len - 4, k + len - 4, 4);
+		} else if (len > 0) {
+			e->key.b[0] = k[0];
+			e->key.b[len / 2] = k[len / 2];
+			e->key.b[len - 1] = k[len - 1];
+		}
 	} else {
 		xgrow(&m->keys, &m->keys_cap, m->keys_len + len, 1);
 		memcpy(m->keys + m->keys_len, key, len);
@@ -269,7 +313,7 @@ keymap_clear(keymap *m)
 	size_t i, mask = m->nslots - 1;
 
 	for (i = 0; i < m->count; i++) {
-		size_t s = entry(m, i)->hash & mask;
+		size_t s = home(entry(m, i)->hash, mask);
 
 		while (m->slots[s].idx != (uint32_t)(i + 1))
 			s = (s + 1) & mask;

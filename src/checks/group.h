@@ -51,6 +51,30 @@ group_text_eq(const char *s, size_t n, struct text t)
 	return a == b && c == d;
 }
 
+/* Small numbers for ids (firms), each text given one once, so keys can
+ * hold 4 bytes instead of the text.  Lines come in invoices, so the last
+ * id asked for answers most lines without a lookup.  Zero it to start;
+ * group_ids_fini frees it. */
+struct group_ids {
+	struct keymap *map;      /* id text -> uint32_t number */
+	char          *last;     /* the last id asked for, copied */
+	size_t         last_n, last_cap;
+	uint32_t       last_num;
+	bool           has_last;
+};
+
+uint32_t group_ids_lookup(struct group_ids *g, struct text id);
+void     group_ids_fini(struct group_ids *g);
+
+/* The number of id (0, 1, 2, ... in order of first appearance). */
+static inline uint32_t
+group_ids_get(struct group_ids *g, struct text id)
+{
+	if (g->has_last && group_text_eq(g->last, g->last_n, id))
+		return g->last_num;
+	return group_ids_lookup(g, id);
+}
+
 /* How many bytes of s[0..n) to print in a message: at most max, and never
  * half a UTF-8 character.  For "%.*s". */
 int group_clip(const char *s, size_t n, size_t max);
