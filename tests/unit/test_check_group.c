@@ -301,6 +301,41 @@ duplicate__csv_export__flagged_or_noted_without_narratives(void **state)
 	run_free(&r);
 }
 
+/* Enough distinct lines to grow the table of fingerprints several times:
+ * repeats of early lines are still found, naming the first. */
+static void
+duplicate__many_lines__table_grows_and_keeps_first(void **state)
+{
+	char *text = malloc(3000 * 300);
+	size_t n = 0;
+	struct run r;
+	int i;
+
+	(void)state;
+	assert_non_null(text);
+	memcpy(text, LEDES_HEAD, sizeof(LEDES_HEAD) - 1);
+	n = sizeof(LEDES_HEAD) - 1;
+	for (i = 0; i < 2000; i++)
+		n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1",
+		    "CM-1", "0", "%d", "F", "20260304", "1.0", "520", "520",
+		    "L320", "", "A104", "P1", "Draft clause %d"), i + 1, i);
+	for (i = 0; i < 3; i++)
+		n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1",
+		    "CM-1", "0", "%d", "F", "20260304", "1.0", "520", "520",
+		    "L320", "", "A104", "P1", "DRAFT  clause %d."),
+		    2001 + i, i * 997);
+	run_one(&r, rules_dup, text);
+	assert_int_equal(count_of(&r, "dup"), 3);
+	assert_string_equal(finding_of(&r, "dup", 0)->message, "repeats row 3 "
+	    "(invoice A1): same timekeeper, date, units, amount and "
+	    "description");
+	assert_string_equal(finding_of(&r, "dup", 2)->message, "repeats row "
+	    "1997 (invoice A1): same timekeeper, date, units, amount and "
+	    "description");
+	run_free(&r);
+	free(text);
+}
+
 /* The fingerprints behind duplicate, tested directly. */
 
 static struct invoice_line *
@@ -515,6 +550,27 @@ duplicate_invoice__resubmission__repeat_total_at_risk(void **state)
 #define MM(inv, no, matter, cm) \
 	LINE(F1, inv, matter, cm, "0", no, "F", "20260302", "1.0", "100", \
 	    "100", "L120", "", "A104", "P1", "Work")
+
+/* Invoices whose lines interleave: each line's invoice and matter are
+ * its own, whatever the line before was. */
+static void
+multi_matter__interleaved_invoices__matters_kept_apart(void **state)
+{
+	static const char rules[] = "billcheck: 1\nrules:\n"
+	    "  - {id: one, check: multi_matter}\n";
+	static const char a[] = LEDES_HEAD
+	    MM("A1", "1", "M1", "CM-1") MM("A2", "1", "M2", "CM-1")
+	    MM("A1", "2", "M1", "CM-1") MM("A2", "2", "M2", "CM-1")
+	    MM("A1", "3", "M2", "CM-1") MM("A2", "3", "M2", "CM-1");
+	struct run r;
+
+	(void)state;
+	run_one(&r, rules, a);
+	assert_int_equal(count_of(&r, "one"), 1);
+	assert_string_equal(finding_of(&r, "one", 0)->message,
+	    "invoice A1 bills 2 matters: M1, M2");
+	run_free(&r);
+}
 
 static void
 multi_matter__several_matters__listed_on_first_line(void **state)
@@ -914,6 +970,8 @@ main(void)
 		cmocka_unit_test(
 		    duplicate__csv_export__flagged_or_noted_without_narratives),
 		cmocka_unit_test(
+		    duplicate__many_lines__table_grows_and_keeps_first),
+		cmocka_unit_test(
 		    duplicate_fingerprint__version_1__same_bytes_as_recorded),
 		cmocka_unit_test(
 		    duplicate_fingerprint__version_2__same_classes_as_version_1),
@@ -922,6 +980,8 @@ main(void)
 		    duplicate_invoice__resubmission__repeat_total_at_risk),
 		cmocka_unit_test(
 		    multi_matter__several_matters__listed_on_first_line),
+		cmocka_unit_test(
+		    multi_matter__interleaved_invoices__matters_kept_apart),
 		cmocka_unit_test(
 		    multi_matter__same_number_in_two_inputs__separate_invoices),
 		cmocka_unit_test(
