@@ -23,21 +23,35 @@ static const struct param_spec params[] = {
 /* Rows a message lists; a longer day ends its list with "...". */
 #define DAY_ROWS 8
 
-/* One timekeeper-day: 72 bytes.  With its key (firm, timekeeper and day,
- * length-prefixed: 12 bytes plus the two ids, about 30 in all), the
- * keymap's entry (24 bytes) and slot (4 to 8), a day costs about 140
- * bytes, however many lines make it. */
+/* One timekeeper-day: 32 bytes, plus 44 for a day of three lines or more
+ * (its rows past the first two).  With its key (firm number, date and
+ * timekeeper id: 16 bytes or less, inline) and the keymap's 24-byte
+ * header and 8-byte slot, a day costs 67 to 77 bytes (for 2 lines or
+ * fewer; up to twice that for the moment the keymap's arrays double),
+ * however many lines make it. */
 struct day {
-	int64_t  hours;            /* units of the day's fees, DEC_SCALE */
-	uint32_t rows[DAY_ROWS];   /* the first rows of the day; 0 = too big */
-	uint16_t files[DAY_ROWS];  /* and their inputs */
-	uint32_t nrows;            /* lines of the day, counted past DAY_ROWS */
-	uint32_t hist;             /* earlier runs' hours of the day (pool) */
-	bool     flagged;          /* the day's one finding is made */
+	int64_t  hours;     /* units of the day's fees, DEC_SCALE */
+	uint32_t nrows;     /* lines of the day, counted past DAY_ROWS */
+	uint32_t hist;      /* earlier runs' hours of the day (pool) */
+	uint32_t rows[2];   /* the first rows of the day; 0 = too big */
+	uint16_t files[2];  /* and their inputs */
+	uint32_t more;      /* rows 3 to DAY_ROWS: state.more[more - 1] */
+	bool     flagged;   /* the day's one finding is made */
+};
+
+#define DAY_MORE (DAY_ROWS - 2)
+
+struct more_rows {
+	uint32_t rows[DAY_MORE];
+	uint16_t files[DAY_MORE];
 };
 
 struct state {
-	keymap            *days;   /* firm|timekeeper|day -> struct day */
+	keymap            *days;   /* firm|day|timekeeper -> struct day */
+	struct group_ids   firms;  /* firm id -> number, for keys */
+	keymap            *tks;    /* firm|timekeeper -> uint32_t, long ids */
+	struct more_rows  *more;
+	size_t             nmore, more_cap;
 	struct group_files files;
 	struct group_pool  earlier; /* history texts */
 };
@@ -49,6 +63,7 @@ state_new(const struct rule *r)
 
 	(void)r;
 	s->days = keymap_new(sizeof(struct day));
+	s->tks = keymap_new(sizeof(uint32_t));
 	return s;
 }
 
@@ -58,18 +73,45 @@ state_free(void *p)
 	struct state *s = p;
 
 	keymap_free(s->days);
+	keymap_free(s->tks);
+	group_ids_fini(&s->firms);
+	free(s->more);
 	group_files_fini(&s->files);
 	group_pool_fini(&s->earlier);
 	free(s);
 }
 
-static void
-add_row(struct day *d, const struct invoice_line *l)
+/* Row i of day d (i < DAY_ROWS, i < d->nrows) and its input. */
+static uint32_t
+day_row(const struct state *s, const struct day *d, uint32_t i,
+    uint16_t *file)
 {
-	if (d->nrows < DAY_ROWS) {
-		d->rows[d->nrows] = l->row <= UINT32_MAX ? (uint32_t)l->row : 0;
-		d->files[d->nrows] = l->file_index <= UINT16_MAX ?
-		    (uint16_t)l->file_index : UINT16_MAX;
+	if (i < 2) {
+		*file = d->files[i];
+		return d->rows[i];
+	}
+	*file = s->more[d->more - 1].files[i - 2];
+	return s->more[d->more - 1].rows[i - 2];
+}
+
+static void
+add_row(struct state *s, struct day *d, const struct invoice_line *l)
+{
+	uint32_t row = l->row <= UINT32_MAX ? (uint32_t)l->row : 0;
+	uint16_t file = l->file_index <= UINT16_MAX ?
+	    (uint16_t)l->file_index : UINT16_MAX;
+
+	if (d->nrows < 2) {
+		d->rows[d->nrows] = row;
+		d->files[d->nrows] = file;
+	} else if (d->nrows < DAY_ROWS) {
+		if (d->more == 0) {
+			xgrow(&s->more, &s->more_cap, s->nmore + 1,
+			    sizeof(*s->more));
+			d->more = (uint32_t)++s->nmore;
+		}
+		s->more[d->more - 1].rows[d->nrows - 2] = row;
+		s->more[d->more - 1].files[d->nrows - 2] = file;
 	}
 	if (d->nrows < UINT32_MAX)
 		d->nrows++;
@@ -81,23 +123,28 @@ static void
 list_rows(struct group_buf *b, const struct state *s, const struct day *d,
     const struct invoice_line *l)
 {
-	uint32_t kept = d->nrows < DAY_ROWS ? d->nrows : DAY_ROWS, i;
+	uint32_t kept = d->nrows < DAY_ROWS ? d->nrows : DAY_ROWS, i, row;
+	uint16_t file;
 	bool spans = false;
 
-	for (i = 0; i < kept; i++)
-		if (d->files[i] != l->file_index)
-			spans = true;
 	for (i = 0; i < kept; i++) {
-		const char *name = group_files_name(&s->files, d->files[i]);
+		day_row(s, d, i, &file);
+		if (file != l->file_index)
+			spans = true;
+	}
+	for (i = 0; i < kept; i++) {
+		const char *name;
 
+		row = day_row(s, d, i, &file);
+		name = group_files_name(&s->files, file);
 		group_buf_add(b, "%s", i > 0 ? ", " : "");
 		if (spans)
 			group_buf_add(b, "%.*s:", group_clip(name,
 			    strlen(name), GROUP_FILE_MAX), name);
-		if (d->rows[i] == 0)
+		if (row == 0)
 			group_buf_add(b, "?");
 		else
-			group_buf_add(b, "%lu", (unsigned long)d->rows[i]);
+			group_buf_add(b, "%lu", (unsigned long)row);
 	}
 	if (d->nrows <= DAY_ROWS)
 		return;
@@ -120,7 +167,7 @@ earlier_run(struct check_ctx *cx, struct state *s, struct day *d,
     const struct invoice_line *l)
 {
 	const struct history *h = check_history(cx);
-	struct group_buf b = {{0}, 0};
+	struct group_buf b;
 	struct history_ref ref;
 	unsigned long n;
 	int64_t hours;
@@ -128,6 +175,8 @@ earlier_run(struct check_ctx *cx, struct state *s, struct day *d,
 
 	if (h == NULL)
 		return;
+	b.s[0] = '\0';
+	b.n = 0;
 	hours = history_day_hours(h, l->field[F_LAW_FIRM_ID],
 	    l->field[F_TIMEKEEPER_ID], l->date, &n, &ref);
 	if (n == 0)
@@ -138,46 +187,51 @@ earlier_run(struct check_ctx *cx, struct state *s, struct day *d,
 	d->hist = group_pool_add(&s->earlier, b.s);
 }
 
-static void
-on_line(struct check_ctx *cx, const struct rule *r,
-    const struct invoice_line *l)
+/* The key of l's day: the firm's number, the date, then the timekeeper
+ * id when it is 7 bytes or less (a key of 9 to 15 bytes), else its
+ * number and 4 bytes of 0xff (16 bytes); so a key always lives in its
+ * keymap entry.  Returns its length.  The ids fit 512 bytes (on_line). */
+static size_t
+day_key(struct state *s, unsigned char key[16], const struct invoice_line *l)
 {
-	struct state *s = check_state(cx);
-	int64_t max = rule_param(r, P_MAX)->u.amount;
-	struct text firm = l->field[F_LAW_FIRM_ID];
 	struct text tk = l->field[F_TIMEKEEPER_ID];
+	uint32_t firm = group_ids_get(&s->firms, l->field[F_LAW_FIRM_ID]);
+	unsigned char tkey[4 + 512];
+	uint32_t *num;
 	int32_t date = l->date;
-	const void *parts[3] = {firm.p, tk.p, &date};
-	size_t lens[3] = {firm.n, tk.n, sizeof(date)}, klen;
-	struct group_buf rows = {{0}, 0};
-	struct day *d;
-	char key[512], a[32], b[32], dbuf[11];
 	bool created;
+	size_t i;
 
-	if (l->type != LINE_FEE || !line_has_num(l, N_UNITS))
-		return;
-	if (tk.n == 0) {
-		check_note(cx, r, "fees without a timekeeper id are not "
-		    "counted in any day");
-		return;
+	memcpy(key, &firm, 4);
+	memcpy(key + 4, &date, 4);
+	if (tk.n <= 7) {
+		if (tk.n >= 4) {
+			memcpy(key + 8, tk.p, 4);
+			memcpy(key + 4 + tk.n, tk.p + tk.n - 4, 4);
+		} else {
+			for (i = 0; i < tk.n; i++)
+				key[8 + i] = (unsigned char)tk.p[i];
+		}
+		return 8 + tk.n;
 	}
-	klen = keymap_key(key, sizeof(key), parts, lens, 3);
-	if (klen == 0) {
-		check_note(cx, r, "firm or timekeeper ids too long to key a "
-		    "day");
-		return;
-	}
-	group_files_keep(&s->files, l->file_index, l->file);
-	d = keymap_put(s->days, key, klen, &created);
+	memcpy(tkey, &firm, 4);
+	memcpy(tkey + 4, tk.p, tk.n);
+	num = keymap_put(s->tks, tkey, 4 + tk.n, &created);
 	if (created)
-		earlier_run(cx, s, d, l);
-	add_row(d, l);
-	if (dec_add(&d->hours, l->num[N_UNITS]) < 0)
-		d->hours = l->num[N_UNITS] > 0 ? INT64_MAX : INT64_MIN;
-	/* One finding a day, on the line that takes it over: the reviewer
-	 * cuts the day, not each later entry. */
-	if (d->flagged || d->hours <= max || l->num[N_UNITS] <= 0)
-		return;
+		*num = (uint32_t)(keymap_count(s->tks) - 1);
+	memcpy(key + 8, num, 4);
+	memset(key + 12, 0xff, 4);
+	return 16;
+}
+
+/* Line l takes day d over the max. */
+static void
+flag(struct check_ctx *cx, const struct rule *r, struct state *s,
+    struct day *d, const struct invoice_line *l, int64_t max)
+{
+	struct group_buf rows = {{0}, 0};
+	char a[32], b[32], dbuf[11];
+
 	d->flagged = true;
 	list_rows(&rows, s, d, l);
 	check_emit_line(cx, r, l, group_excess_risk(l, d->hours - max),
@@ -185,6 +239,50 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	    dec_format_trim(a, d->hours, 1), date_format(dbuf, l->date),
 	    dec_format_trim(b, max, 1), rows.s,
 	    group_pool_get(&s->earlier, d->hist));
+}
+
+static void
+on_line(struct check_ctx *cx, const struct rule *r,
+    const struct invoice_line *l)
+{
+	struct state *s;
+	int64_t max;
+	unsigned char key[16];
+	struct day *d;
+	size_t klen;
+	bool created;
+
+	if (l->type != LINE_FEE || !line_has_num(l, N_UNITS))
+		return;
+	if (l->field[F_TIMEKEEPER_ID].n == 0) {
+		check_note(cx, r, "fees without a timekeeper id are not "
+		    "counted in any day");
+		return;
+	}
+	/* As long as ids were keyed by their text, length-prefixed, in 512
+	 * bytes. */
+	if (l->field[F_LAW_FIRM_ID].n + l->field[F_TIMEKEEPER_ID].n + 16 >
+	    512) {
+		check_note(cx, r, "firm or timekeeper ids too long to key a "
+		    "day");
+		return;
+	}
+	s = check_state(cx);
+	group_files_keep(&s->files, l->file_index, l->file);
+	klen = day_key(s, key, l);
+	d = keymap_put(s->days, key, klen, &created);
+	if (created)
+		earlier_run(cx, s, d, l);
+	add_row(s, d, l);
+	if (dec_add(&d->hours, l->num[N_UNITS]) < 0)
+		d->hours = l->num[N_UNITS] > 0 ? INT64_MAX : INT64_MIN;
+	/* One finding a day, on the line that takes it over: the reviewer
+	 * cuts the day, not each later entry. */
+	if (d->flagged || l->num[N_UNITS] <= 0)
+		return;
+	max = rule_param(r, P_MAX)->u.amount;
+	if (d->hours > max)
+		flag(cx, r, s, d, l, max);
 }
 
 static const enum field_id needs[] = {

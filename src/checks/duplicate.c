@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "checks.h"
 #include "decimal.h"
 #include "group.h"
@@ -42,14 +46,25 @@ static const struct param_spec params[] = {
 	    match_names},
 };
 
-/* Where a fingerprint was first seen: 16 bytes.  With its 16-byte key,
- * the keymap's entry (24 bytes) and slot (4 to 8), a line costs about 64
- * bytes (up to twice that just after the arrays double), whatever the
- * length of its narrative. */
-struct first {
-	uint64_t row;
-	uint32_t file;     /* file_index */
-	uint32_t invoice;  /* index into state.inv */
+/* A fingerprint seen in the run, where it was first seen: 24 bytes, kept
+ * in the table itself, so a lookup reads one cache line (two when its
+ * probe crosses one).  The table doubles past 3/4 full, so a distinct
+ * line costs 32 to 64 bytes (48 on average; 96 for the moment the table
+ * doubles, old and new arrays both held), whatever the length of its
+ * narrative. */
+struct seen {
+	uint64_t a, b;  /* the fingerprint; both 0 marks an empty slot */
+	uint32_t row;   /* of the first line; ROW_FAR: see state.far */
+	uint32_t inv;   /* of the first line: index into state.refs */
+};
+
+/* A row that does not fit 32 bits is kept in state.far instead. */
+#define ROW_FAR UINT32_MAX
+
+/* An invoice of one input: its file and number. */
+struct inv_ref {
+	uint32_t file;  /* file_index */
+	uint32_t name;  /* index into state.names */
 };
 
 struct inv_name {
@@ -57,13 +72,18 @@ struct inv_name {
 };
 
 struct state {
-	keymap            *seen;      /* fingerprint -> struct first */
-	keymap            *inv_ids;   /* invoice number -> uint32_t index */
-	struct inv_name   *inv;       /* each invoice number once */
-	size_t             ninv, inv_cap;
+	struct seen       *seen;      /* open addressing, linear probing */
+	size_t             nseen, seen_cap; /* seen_cap: power of two or 0 */
+	keymap            *far;       /* fingerprint -> uint64_t row */
+	keymap            *ref_ids;   /* struct inv_ref -> uint32_t index */
+	struct inv_ref    *refs;      /* each invoice of each input once */
+	size_t             nrefs, refs_cap;
+	keymap            *name_ids;  /* invoice number -> uint32_t index */
+	struct inv_name   *names;     /* each invoice number once */
+	size_t             nnames, names_cap;
 	char              *pool;
 	size_t             pool_len, pool_cap;
-	uint32_t           last_inv;  /* invoices are contiguous: a cache */
+	uint32_t           last_ref;  /* invoices are contiguous: a cache */
 	bool               has_last;
 	const struct param_value *match_pv; /* match_bits is for this value */
 	unsigned           match_bits;
@@ -76,8 +96,9 @@ state_new(const struct rule *r)
 	struct state *s = xcalloc(1, sizeof(*s));
 
 	(void)r;
-	s->seen = keymap_new(sizeof(struct first));
-	s->inv_ids = keymap_new(sizeof(uint32_t));
+	s->far = keymap_new(sizeof(uint64_t));
+	s->ref_ids = keymap_new(sizeof(uint32_t));
+	s->name_ids = keymap_new(sizeof(uint32_t));
 	return s;
 }
 
@@ -86,9 +107,12 @@ state_free(void *p)
 {
 	struct state *s = p;
 
-	keymap_free(s->seen);
-	keymap_free(s->inv_ids);
-	free(s->inv);
+	free(s->seen);
+	keymap_free(s->far);
+	keymap_free(s->ref_ids);
+	keymap_free(s->name_ids);
+	free(s->refs);
+	free(s->names);
 	free(s->pool);
 	group_files_fini(&s->files);
 	free(s);
@@ -113,16 +137,48 @@ match_bits(struct state *s, const struct rule *r)
 	return s->match_bits;
 }
 
-/* ---- the fingerprint ---------------------------------------------- */
+static bool
+is_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
 
-/* Two unrelated 64-bit hashes of the same bytes: a collision of both, and
- * so a false duplicate, takes about 2^64 lines. */
-struct fp {
+static bool
+is_punct(unsigned char c)
+{
+	return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') ||
+	    (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
+}
+
+static unsigned char
+fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+static uint64_t
+fmix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64_C(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return h;
+}
+
+/* ---- the fingerprint, version 1: what --history files hold ---------- */
+
+/* Two unrelated 64-bit hashes of the same bytes, fed a byte at a time.
+ * Slow, but history files recorded by earlier versions hold these, so a
+ * run with --history keys on them; changing them would need a new
+ * history schema version. */
+struct fp1 {
 	uint64_t a, b;
 };
 
 static void
-fp_byte(struct fp *f, unsigned char c)
+fp_byte(struct fp1 *f, unsigned char c)
 {
 	f->a = (f->a ^ c) * UINT64_C(0x100000001b3);
 	f->b = (f->b + c + UINT64_C(0x9e3779b97f4a7c15)) *
@@ -131,7 +187,7 @@ fp_byte(struct fp *f, unsigned char c)
 }
 
 static void
-fp_u64(struct fp *f, uint64_t v)
+fp_u64(struct fp1 *f, uint64_t v)
 {
 	int i;
 
@@ -142,40 +198,22 @@ fp_u64(struct fp *f, uint64_t v)
 /* A field is its tag, its bytes, then its length, so no two different
  * field lists feed the same bytes. */
 static void
-fp_text(struct fp *f, unsigned tag, struct text t, bool fold)
+fp_text(struct fp1 *f, unsigned tag, struct text t, bool fold_case)
 {
 	size_t i;
 
 	fp_byte(f, (unsigned char)tag);
-	for (i = 0; i < t.n; i++) {
-		unsigned char c = (unsigned char)t.p[i];
-
-		if (fold && c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		fp_byte(f, c);
-	}
+	for (i = 0; i < t.n; i++)
+		fp_byte(f, fold_case ? fold((unsigned char)t.p[i]) :
+		    (unsigned char)t.p[i]);
 	fp_u64(f, t.n);
-}
-
-static bool
-is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-	    c == '\f';
-}
-
-static bool
-is_punct(unsigned char c)
-{
-	return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') ||
-	    (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
 }
 
 /* The narrative as people read it: ASCII case folded, runs of white space
  * as one space, and white space and punctuation trimmed from both ends,
  * so "Review  documents." repeats "review documents". */
 static void
-fp_description(struct fp *f, struct text t)
+fp_description(struct fp1 *f, struct text t)
 {
 	const unsigned char *p = (const unsigned char *)t.p;
 	size_t b = 0, e = t.n, i, n = 0;
@@ -198,34 +236,18 @@ fp_description(struct fp *f, struct text t)
 			n++;
 			gap = false;
 		}
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		fp_byte(f, c);
+		fp_byte(f, fold(c));
 		n++;
 	}
 	fp_u64(f, n);
 }
 
-static uint64_t
-fmix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= UINT64_C(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64_C(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return h;
-}
-
 static void
-fingerprint(unsigned char key[16], const struct invoice_line *l,
-    unsigned bits)
+fingerprint_v1(uint64_t fp[2], const struct invoice_line *l, unsigned bits)
 {
-	struct fp f = {
+	struct fp1 f = {
 		UINT64_C(0xcbf29ce484222325), UINT64_C(0x2545f4914f6cdd1d)
 	};
-	uint64_t a, b;
-	int i;
 
 	fp_text(&f, 0, l->field[F_LAW_FIRM_ID], false);
 	if (bits & M_TIMEKEEPER)
@@ -253,38 +275,483 @@ fingerprint(unsigned char key[16], const struct invoice_line *l,
 	if (bits & M_EXPENSE)
 		fp_text(&f, M_EXPENSE, l->field[F_LINE_ITEM_EXPENSE_CODE],
 		    true);
-	a = fmix64(f.a);
-	b = fmix64(f.b);
-	for (i = 0; i < 8; i++) {
-		key[i] = (unsigned char)(a >> (8 * i));
-		key[8 + i] = (unsigned char)(b >> (8 * i));
+	fp[0] = fmix64(f.a);
+	fp[1] = fmix64(f.b);
+}
+
+/* ---- the fingerprint, version 2: what a run keys on ----------------- */
+
+/* The same fields, normalised the same way, so the same lines match; but
+ * hashed 16 bytes a step with MurmurHash3's x64 128-bit function, started
+ * from the units and amount, over one byte string: a 16-byte header (the
+ * date, match set, type, and the lengths of the firm, timekeeper, task
+ * and expense code), those four texts, then the normalised narrative,
+ * whose length is what is left.  No two field lists give the same start
+ * and string, and a false duplicate takes about 2^64 distinct lines. */
+
+#define FP_BUF  256  /* bytes staged before hashing; a multiple of 16 */
+#define FP_STEP 128  /* text bytes staged at a time; <= FP_BUF - 15 */
+
+struct fp2 {
+	uint64_t      h1, h2;
+	uint64_t      hashed;          /* bytes hashed so far */
+	size_t        n;               /* bytes staged in buf */
+	unsigned char buf[FP_BUF + 16]; /* + room to pad the tail */
+};
+
+#define ONES  UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+#define MM_C1 UINT64_C(0x87c37b91114253d5)
+#define MM_C2 UINT64_C(0x4cf5ad432745937f)
+
+static uint64_t
+load64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static uint64_t
+rotl64(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+static void
+fp2_blocks(struct fp2 *f, const unsigned char *p, size_t nblocks)
+{
+	uint64_t h1 = f->h1, h2 = f->h2, k1, k2;
+	size_t i;
+
+	for (i = 0; i < nblocks; i++, p += 16) {
+		k1 = load64(p) * MM_C1;
+		k1 = rotl64(k1, 31) * MM_C2;
+		h1 ^= k1;
+		h1 = rotl64(h1, 27) + h2;
+		h1 = h1 * 5 + 0x52dce729;
+		k2 = load64(p + 8) * MM_C2;
+		k2 = rotl64(k2, 33) * MM_C1;
+		h2 ^= k2;
+		h2 = rotl64(h2, 31) + h1;
+		h2 = h2 * 5 + 0x38495ab5;
+	}
+	f->h1 = h1;
+	f->h2 = h2;
+	f->hashed += nblocks * 16;
+}
+
+/* Room for k more staged bytes (k <= FP_STEP): hashes the whole blocks
+ * staged when the buffer would overflow. */
+static unsigned char *
+fp2_room(struct fp2 *f, size_t k)
+{
+	if (f->n + k > FP_BUF) {
+		size_t whole = f->n & ~(size_t)15;
+
+		fp2_blocks(f, f->buf, whole / 16);
+		memmove(f->buf, f->buf + whole, f->n - whole);
+		f->n -= whole;
+	}
+	return f->buf + f->n;
+}
+
+/* Stages t, case folded or not. */
+static void
+fp2_text_long(struct fp2 *f, struct text t, bool fold_case)
+{
+	const unsigned char *p = (const unsigned char *)t.p;
+	size_t left = t.n, k, i;
+	unsigned char *o;
+
+	for (; left > 0; p += k, left -= k) {
+		k = left < FP_STEP ? left : FP_STEP;
+		o = fp2_room(f, k);
+		if (fold_case)
+			for (i = 0; i < k; i++)
+				o[i] = fold(p[i]);
+		else
+			memcpy(o, p, k);
+		f->n += k;
 	}
 }
 
-/* ---- invoice numbers, each kept once ------------------------------- */
+/* Stages an id as it is: most are short, and take two overlapping words
+ * and no call. */
+static inline void
+fp2_id(struct fp2 *f, struct text t)
+{
+	const unsigned char *p = (const unsigned char *)t.p;
+	size_t n = t.n;
+	unsigned char *o;
+
+	if (n > 16 || f->n + 16 > FP_BUF) {
+		fp2_text_long(f, t, false);
+		return;
+	}
+	o = f->buf + f->n;
+	if (n >= 8) {
+		memcpy(o, p, 8);
+		memcpy(o + n - 8, p + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(o, p, 4);
+		memcpy(o + n - 4, p + n - 4, 4);
+	} else if (n > 0) {
+		o[0] = p[0];
+		o[n / 2] = p[n / 2];
+		o[n - 1] = p[n - 1];
+	}
+	f->n += n;
+}
+
+/* The normal form of p[0..n) at o, a byte at a time; *run says the byte
+ * before was white space (whose one space is written already). */
+static unsigned char *
+norm_bytes(unsigned char *o, const unsigned char *p, size_t n, bool *run)
+{
+	bool r = *run;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = p[i];
+
+		if (is_space(c)) {
+			if (!r)
+				*o++ = ' ';
+			r = true;
+		} else {
+			*o++ = fold(c);
+			r = false;
+		}
+	}
+	*run = r;
+	return o;
+}
+
+/* The normal form of p[0..n) at o, 8 bytes a step where they are plain
+ * ASCII with no run of spaces: then folding case is adding 0x20 to the
+ * bytes in 'A'..'Z', found with carry-free byte arithmetic.  Anything
+ * else (tabs, runs, UTF-8) goes a byte at a time.  A run's space is
+ * written at its first byte; since the text is trimmed, that is the same
+ * string as version 1's space before the next word. */
+static unsigned char *
+norm_words(unsigned char *o, const unsigned char *p, size_t n, bool *run)
+{
+	bool r = *run;
+
+	for (; n >= 8; n -= 8, p += 8) {
+		uint64_t x = load64(p), bad, sp, up;
+
+		/* Bytes below ' ' or above 0x7f. */
+		bad = (~(x + ONES * 0x60) | x) & HIGHS;
+		/* With none of those, bytes that are ' '. */
+		sp = ~(x + ONES * 0x5f) & HIGHS;
+		bad |= sp & (sp << 8);
+		if (bad != 0 || (r && p[0] == ' ')) {
+			o = norm_bytes(o, p, 8, &r);
+			continue;
+		}
+		up = (x + ONES * 0x3f) & ~(x + ONES * 0x25) & HIGHS;
+		x |= up >> 2;
+		memcpy(o, &x, sizeof(x));
+		o += 8;
+		r = p[7] == ' ';
+	}
+	*run = r;
+	return norm_bytes(o, p, n, run);
+}
+
+#if defined(__SSE2__)
+/* v with 'A'..'Z' folded: one signed compare finds them once shifted to
+ * the bottom of the signed range. */
+static __m128i
+fold16(__m128i v)
+{
+	__m128i t = _mm_add_epi8(v, _mm_set1_epi8(0x80 - 'A'));
+	__m128i up = _mm_cmpgt_epi8(_mm_set1_epi8(-128 + 26), t);
+
+	return _mm_or_si128(v, _mm_and_si128(up, _mm_set1_epi8(0x20)));
+}
+
+/* Bit i: byte i of v is below ' ' or above 0x7f (signed, negative). */
+static unsigned
+odd16(__m128i v)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(_mm_set1_epi8(' '),
+	    v));
+}
+
+/* Bit i: byte i of v is ' '. */
+static unsigned
+spaces16(__m128i v)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
+	    _mm_set1_epi8(' ')));
+}
+
+/* norm_words, 16 bytes a step with SSE2 (every x86-64 has it). */
+static unsigned char *
+norm_simd(unsigned char *o, const unsigned char *p, size_t n, bool *run)
+{
+	const unsigned char *p0 = p, *end = p + n;
+	unsigned char *o0 = o;
+	unsigned r = *run, sp;
+	__m128i v;
+
+	for (; end - p >= 16; p += 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		sp = spaces16(v);
+		if ((odd16(v) | (sp & (sp >> 1)) | (r & sp)) != 0) {
+			bool b = r != 0;
+
+			o = norm_words(o, p, 16, &b);
+			r = b;
+			continue;
+		}
+		_mm_storeu_si128((__m128i *)(void *)o, fold16(v));
+		o += 16;
+		r = sp >> 15;
+	}
+	n = (size_t)(end - p);
+	if (n > 0 && (size_t)(p - p0) >= 16 - n &&
+	    (size_t)(o - o0) == (size_t)(p - p0)) {
+		/* The last n bytes, as the end of a window over bytes done
+		 * already: while the output is the input folded byte for
+		 * byte, the window's first 16 - n bytes come out as they
+		 * are, and its spaces show a run across the edge. */
+		v = _mm_loadu_si128((const __m128i *)(const void *)(end - 16));
+		sp = spaces16(v);
+		if ((odd16(v) | (sp & (sp >> 1))) == 0) {
+			_mm_storeu_si128((__m128i *)(void *)(o + n - 16),
+			    fold16(v));
+			*run = sp >> 15;
+			return o + n;
+		}
+	}
+	*run = r != 0;
+	return norm_words(o, p, n, run);
+}
+#endif
+
+/* Stages the narrative as people read it (see fp_description); simd
+ * false takes the portable way, for tests. */
+static void
+fp2_description(struct fp2 *f, struct text t, bool simd)
+{
+	const unsigned char *p = (const unsigned char *)t.p;
+	size_t b = 0, e = t.n, k;
+	unsigned char *o;
+	bool run = false;
+
+	while (b < e && (is_space(p[b]) || is_punct(p[b])))
+		b++;
+	while (e > b && (is_space(p[e - 1]) || is_punct(p[e - 1])))
+		e--;
+	for (; b < e; b += k) {
+		k = e - b < FP_STEP ? e - b : FP_STEP;
+		o = fp2_room(f, k);
+#if defined(__SSE2__)
+		if (simd)
+			f->n += (size_t)(norm_simd(o, p + b, k, &run) - o);
+		else
+#endif
+			f->n += (size_t)(norm_words(o, p + b, k, &run) - o);
+	}
+	(void)simd;
+}
+
+static void
+fp2_final(struct fp2 *f, uint64_t fp[2])
+{
+	size_t whole = f->n & ~(size_t)15, rest = f->n - whole;
+	uint64_t h1, h2, k1, k2, len;
+
+	fp2_blocks(f, f->buf, whole / 16);
+	len = f->hashed + rest;
+	memset(f->buf + f->n, 0, 16);
+	k1 = load64(f->buf + whole);
+	k2 = load64(f->buf + whole + 8);
+	h1 = f->h1;
+	h2 = f->h2;
+	if (rest > 8)
+		h2 ^= rotl64(k2 * MM_C2, 33) * MM_C1;
+	if (rest > 0)
+		h1 ^= rotl64(k1 * MM_C1, 31) * MM_C2;
+	h1 ^= len;
+	h2 ^= len;
+	h1 += h2;
+	h2 += h1;
+	h1 = fmix64(h1);
+	h2 = fmix64(h2);
+	h1 += h2;
+	h2 += h1;
+	fp[0] = h1;
+	fp[1] = h2;
+}
+
+static void
+fingerprint_v2(uint64_t fp[2], const struct invoice_line *l, unsigned bits,
+    bool simd)
+{
+	static const struct text none = {"", 0};
+	struct text firm = l->field[F_LAW_FIRM_ID];
+	struct text tk = bits & M_TIMEKEEPER ? l->field[F_TIMEKEEPER_ID] : none;
+	struct text task = bits & M_TASK ? l->field[F_LINE_ITEM_TASK_CODE] :
+	    none;
+	struct text exp = bits & M_EXPENSE ?
+	    l->field[F_LINE_ITEM_EXPENSE_CODE] : none;
+	uint64_t hd[2];
+	struct fp2 f;
+
+	if ((firm.n | tk.n | task.n | exp.n) > UINT16_MAX) {
+		/* A 64 KiB id: the header cannot say its length. */
+		fingerprint_v1(fp, l, bits);
+		return;
+	}
+	/* Units and amount are the hash's starting state: the same as a
+	 * first block of them, for nothing. */
+	f.h1 = bits & M_UNITS ? (uint64_t)l->num[N_UNITS] : 0;
+	f.h2 = bits & M_AMOUNT ? (uint64_t)l->num[N_TOTAL] : 0;
+	hd[0] = (bits & M_DATE ? (uint64_t)(uint32_t)l->date : 0) |
+	    (uint64_t)(bits & 0xff) << 32 |
+	    (bits & M_TYPE ? (uint64_t)(l->type & 0xff) << 40 : 0);
+	hd[1] = (uint64_t)firm.n | (uint64_t)tk.n << 16 |
+	    (uint64_t)task.n << 32 | (uint64_t)exp.n << 48;
+	f.hashed = 0;
+	memcpy(f.buf, hd, sizeof(hd));
+	f.n = sizeof(hd);
+	fp2_id(&f, firm);
+	fp2_id(&f, tk);
+	if (task.n > 0)
+		fp2_text_long(&f, task, true);
+	if (exp.n > 0)
+		fp2_text_long(&f, exp, true);
+	if (bits & M_DESCRIPTION)
+		fp2_description(&f, l->field[F_LINE_ITEM_DESCRIPTION], simd);
+	fp2_final(&f, fp);
+}
+
+void
+group_dup_fingerprint(unsigned char out[16], const struct invoice_line *l,
+    unsigned bits, int version)
+{
+	uint64_t fp[2];
+	int i;
+
+	if (version == 1)
+		fingerprint_v1(fp, l, bits);
+	else
+		fingerprint_v2(fp, l, bits, version == 2);
+	for (i = 0; i < 8; i++) {
+		out[i] = (unsigned char)(fp[0] >> (8 * i));
+		out[8 + i] = (unsigned char)(fp[1] >> (8 * i));
+	}
+}
+
+/* ---- the table of fingerprints ------------------------------------ */
+
+static void
+seen_grow(struct state *s)
+{
+	size_t cap = s->seen_cap ? s->seen_cap * 2 : 256, mask = cap - 1, i;
+	struct seen *v = xcalloc(cap, sizeof(*v));
+
+	for (i = 0; i < s->seen_cap; i++) {
+		const struct seen *e = &s->seen[i];
+		size_t j;
+
+		if ((e->a | e->b) == 0)
+			continue;
+		for (j = e->a & mask; (v[j].a | v[j].b) != 0; j = (j + 1) & mask)
+			;
+		v[j] = *e;
+	}
+	free(s->seen);
+	s->seen = v;
+	s->seen_cap = cap;
+}
+
+/* The entry of fingerprint fp, new (with row and inv to fill) or not. */
+static struct seen *
+seen_put(struct state *s, const uint64_t fp[2], bool *created)
+{
+	uint64_t a = fp[0], b = fp[1];
+	size_t mask, i;
+
+	/* 0:0 marks an empty slot: that one fingerprint moves to 0:1, a
+	 * collision as unlikely as any other. */
+	if ((a | b) == 0)
+		b = 1;
+	if ((s->nseen + 1) * 4 > s->seen_cap * 3)
+		seen_grow(s);
+	mask = s->seen_cap - 1;
+	for (i = a & mask;; i = (i + 1) & mask) {
+		struct seen *e = &s->seen[i];
+
+		if (e->a == a && e->b == b) {
+			*created = false;
+			return e;
+		}
+		if ((e->a | e->b) == 0) {
+			e->a = a;
+			e->b = b;
+			s->nseen++;
+			*created = true;
+			return e;
+		}
+	}
+}
+
+/* ---- invoices, each kept once -------------------------------------- */
 
 static uint32_t
-intern_invoice(struct state *s, struct text num)
+intern_name(struct state *s, struct text num)
 {
 	uint32_t *id;
 	bool created;
 
-	if (s->has_last && s->inv[s->last_inv].len == num.n &&
-	    (num.n == 0 ||
-	    memcmp(s->pool + s->inv[s->last_inv].off, num.p, num.n) == 0))
-		return s->last_inv;
-	id = keymap_put(s->inv_ids, num.p, num.n, &created);
+	id = keymap_put(s->name_ids, num.p, num.n, &created);
 	if (created) {
-		xgrow(&s->inv, &s->inv_cap, s->ninv + 1, sizeof(*s->inv));
+		xgrow(&s->names, &s->names_cap, s->nnames + 1,
+		    sizeof(*s->names));
 		xgrow(&s->pool, &s->pool_cap, s->pool_len + num.n + 1, 1);
 		if (num.n > 0)
 			memcpy(s->pool + s->pool_len, num.p, num.n);
-		s->inv[s->ninv].off = s->pool_len;
-		s->inv[s->ninv].len = num.n;
+		s->names[s->nnames].off = s->pool_len;
+		s->names[s->nnames].len = num.n;
 		s->pool_len += num.n;
-		*id = (uint32_t)s->ninv++;
+		*id = (uint32_t)s->nnames++;
 	}
-	s->last_inv = *id;
+	return *id;
+}
+
+/* The invoice of line l: its input and number, as an index. */
+static uint32_t
+intern_invoice(struct state *s, const struct invoice_line *l)
+{
+	struct text num = l->field[F_INVOICE_NUMBER];
+	struct inv_ref key;
+	const struct inv_name *last;
+	uint32_t *id;
+	bool created;
+
+	if (s->has_last) {
+		key = s->refs[s->last_ref];
+		last = &s->names[key.name];
+		if (key.file == l->file_index &&
+		    group_text_eq(s->pool + last->off, last->len, num))
+			return s->last_ref;
+	}
+	key.file = l->file_index;
+	key.name = intern_name(s, num);
+	id = keymap_put(s->ref_ids, &key, sizeof(key), &created);
+	if (created) {
+		xgrow(&s->refs, &s->refs_cap, s->nrefs + 1, sizeof(*s->refs));
+		s->refs[s->nrefs] = key;
+		*id = (uint32_t)s->nrefs++;
+	}
+	s->last_ref = *id;
 	s->has_last = true;
 	return *id;
 }
@@ -314,38 +781,36 @@ static bool
 has_columns(struct check_ctx *cx, const struct rule *r,
     const struct invoice_line *l, unsigned bits)
 {
-	static const struct {
-		unsigned      bit;
-		enum field_id f;
-	} cols[] = {
-		{M_TIMEKEEPER, F_TIMEKEEPER_ID},
-		{M_DESCRIPTION, F_LINE_ITEM_DESCRIPTION},
-		{M_TASK, F_LINE_ITEM_TASK_CODE},
-		{M_EXPENSE, F_LINE_ITEM_EXPENSE_CODE},
-	};
-	size_t i;
+	enum field_id f;
 
-	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-		if ((bits & cols[i].bit) && !l->has_column[cols[i].f]) {
-			check_note(cx, r, "input has no %s column; duplicates "
-			    "not checked", field_name(cols[i].f));
-			return false;
-		}
-	return true;
+	if ((bits & M_TIMEKEEPER) && !l->has_column[F_TIMEKEEPER_ID])
+		f = F_TIMEKEEPER_ID;
+	else if ((bits & M_DESCRIPTION) &&
+	    !l->has_column[F_LINE_ITEM_DESCRIPTION])
+		f = F_LINE_ITEM_DESCRIPTION;
+	else if ((bits & M_TASK) && !l->has_column[F_LINE_ITEM_TASK_CODE])
+		f = F_LINE_ITEM_TASK_CODE;
+	else if ((bits & M_EXPENSE) &&
+	    !l->has_column[F_LINE_ITEM_EXPENSE_CODE])
+		f = F_LINE_ITEM_EXPENSE_CODE;
+	else
+		return true;
+	check_note(cx, r, "input has no %s column; duplicates not checked",
+	    field_name(f));
+	return false;
 }
 
 /* The first line of a fingerprint in this run may repeat a line an
  * earlier run recorded (--history). */
 static void
 earlier_run(struct check_ctx *cx, const struct rule *r,
-    const struct invoice_line *l, unsigned bits,
+    const struct history *h, const struct invoice_line *l, unsigned bits,
     const unsigned char key[16])
 {
-	const struct history *h = check_history(cx);
 	struct group_buf same = {{0}, 0}, where = {{0}, 0};
 	struct history_ref ref;
 
-	if (h == NULL || !history_find_line(h, key, &ref))
+	if (!history_find_line(h, key, &ref))
 		return;
 	list_fields(&same, bits);
 	group_buf_history(&where, &ref);
@@ -353,49 +818,85 @@ earlier_run(struct check_ctx *cx, const struct rule *r,
 	    "repeats %s: same %s", where.s, same.s);
 }
 
+/* Line l repeats the line of entry e. */
 static void
-on_line(struct check_ctx *cx, const struct rule *r,
-    const struct invoice_line *l)
+repeats(struct check_ctx *cx, const struct rule *r, struct state *s,
+    const struct invoice_line *l, unsigned bits, const struct seen *e)
 {
-	struct state *s = check_state(cx);
-	unsigned bits = match_bits(s, r);
 	struct group_buf same = {{0}, 0}, where = {{0}, 0};
-	unsigned char key[16];
-	struct first *first;
-	const struct inv_name *in;
+	const struct inv_ref *ref = &s->refs[e->inv];
+	const struct inv_name *in = &s->names[ref->name];
+	unsigned long long row = e->row;
 	const char *file;
-	bool created;
 
-	if (l->type != LINE_FEE && l->type != LINE_EXPENSE)
-		return;
-	if (!has_columns(cx, r, l, bits))
-		return;
-	fingerprint(key, l, bits);
-	check_history_fingerprint(cx, l, key);
-	first = keymap_put(s->seen, key, sizeof(key), &created);
-	if (created) {
-		group_files_keep(&s->files, l->file_index, l->file);
-		first->row = l->row;
-		first->file = l->file_index;
-		first->invoice = intern_invoice(s, l->field[F_INVOICE_NUMBER]);
-		earlier_run(cx, r, l, bits, key);
-		return;
+	if (e->row == ROW_FAR) {
+		uint64_t fp[2] = {e->a, e->b};
+
+		row = *(const uint64_t *)keymap_get(s->far, fp, sizeof(fp));
 	}
-	in = &s->inv[first->invoice];
 	list_fields(&same, bits);
-	if (first->file == l->file_index) {
-		group_buf_add(&where, "row %llu",
-		    (unsigned long long)first->row);
+	if (ref->file == l->file_index) {
+		group_buf_add(&where, "row %llu", row);
 	} else {
-		file = group_files_name(&s->files, first->file);
-		group_buf_add(&where, "row %llu of %.*s",
-		    (unsigned long long)first->row,
+		file = group_files_name(&s->files, ref->file);
+		group_buf_add(&where, "row %llu of %.*s", row,
 		    group_clip(file, strlen(file), GROUP_FILE_MAX), file);
 	}
 	check_emit_line(cx, r, l, l->num[N_TOTAL] > 0 ? l->num[N_TOTAL] : 0,
 	    "repeats %s (invoice %.*s): same %s", where.s,
 	    group_clip(s->pool + in->off, in->len, GROUP_ID_MAX),
 	    s->pool + in->off, same.s);
+}
+
+static void
+on_line(struct check_ctx *cx, const struct rule *r,
+    const struct invoice_line *l)
+{
+	struct state *s;
+	const struct history *h;
+	unsigned char key[16];
+	uint64_t fp[2];
+	struct seen *e;
+	unsigned bits;
+	bool created;
+	int i;
+
+	if (l->type != LINE_FEE && l->type != LINE_EXPENSE)
+		return;
+	s = check_state(cx);
+	bits = match_bits(s, r);
+	if (!has_columns(cx, r, l, bits))
+		return;
+	/* With a history, key on what it holds (see fingerprint_v1). */
+	h = check_history(cx);
+	if (h != NULL) {
+		fingerprint_v1(fp, l, bits);
+		for (i = 0; i < 8; i++) {
+			key[i] = (unsigned char)(fp[0] >> (8 * i));
+			key[8 + i] = (unsigned char)(fp[1] >> (8 * i));
+		}
+		check_history_fingerprint(cx, l, key);
+	} else {
+		fingerprint_v2(fp, l, bits, true);
+	}
+	e = seen_put(s, fp, &created);
+	if (!created) {
+		repeats(cx, r, s, l, bits, e);
+		return;
+	}
+	group_files_keep(&s->files, l->file_index, l->file);
+	e->inv = intern_invoice(s, l);
+	if (l->row < ROW_FAR) {
+		e->row = (uint32_t)l->row;
+	} else {
+		uint64_t far[2] = {e->a, e->b};
+
+		e->row = ROW_FAR;
+		*(uint64_t *)keymap_put(s->far, far, sizeof(far), NULL) =
+		    l->row;
+	}
+	if (h != NULL)
+		earlier_run(cx, r, h, l, bits, key);
 }
 
 const struct check check_duplicate = {

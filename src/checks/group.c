@@ -7,10 +7,11 @@
 #include "decimal.h"
 #include "group.h"
 #include "history.h"
+#include "keymap.h"
 #include "xalloc.h"
 
 void
-group_files_keep(struct group_files *gf, unsigned index, const char *name)
+group_files_add(struct group_files *gf, unsigned index, const char *name)
 {
 	size_t i;
 
@@ -43,6 +44,34 @@ group_files_fini(struct group_files *gf)
 	free(gf->v);
 	gf->v = NULL;
 	gf->n = 0;
+}
+
+uint32_t
+group_ids_lookup(struct group_ids *g, struct text id)
+{
+	uint32_t *num;
+	bool created;
+
+	if (g->map == NULL)
+		g->map = keymap_new(sizeof(uint32_t));
+	num = keymap_put(g->map, id.p, id.n, &created);
+	if (created)
+		*num = (uint32_t)(keymap_count(g->map) - 1);
+	xgrow(&g->last, &g->last_cap, id.n + 1, 1);
+	if (id.n > 0)
+		memcpy(g->last, id.p, id.n);
+	g->last_n = id.n;
+	g->last_num = *num;
+	g->has_last = true;
+	return *num;
+}
+
+void
+group_ids_fini(struct group_ids *g)
+{
+	keymap_free(g->map);
+	free(g->last);
+	memset(g, 0, sizeof(*g));
 }
 
 int

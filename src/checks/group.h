@@ -3,8 +3,10 @@
 #ifndef BILLCHECK_CHECKS_GROUP_H
 #define BILLCHECK_CHECKS_GROUP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "record.h"
 
@@ -18,11 +20,60 @@ struct group_files {
 };
 
 /* Remembers name (copied) for input `index`, once. */
-void group_files_keep(struct group_files *gf, unsigned index,
+void group_files_add(struct group_files *gf, unsigned index,
     const char *name);
+
+static inline void
+group_files_keep(struct group_files *gf, unsigned index, const char *name)
+{
+	/* Called for every line: the usual answer is "kept already". */
+	if (index >= gf->n || gf->v[index] == NULL)
+		group_files_add(gf, index, name);
+}
 /* The name of input `index`, or "?" when it was never kept. */
 const char *group_files_name(const struct group_files *gf, unsigned index);
 void group_files_fini(struct group_files *gf);
+
+/* s[0..n) == t, comparing short texts (ids) a word at a time. */
+static inline bool
+group_text_eq(const char *s, size_t n, struct text t)
+{
+	uint64_t a, b, c, d;
+
+	if (n != t.n)
+		return false;
+	if (n > 16 || n < 8)
+		return n == 0 || memcmp(s, t.p, n) == 0;
+	memcpy(&a, s, 8);
+	memcpy(&b, t.p, 8);
+	memcpy(&c, s + n - 8, 8);
+	memcpy(&d, t.p + n - 8, 8);
+	return a == b && c == d;
+}
+
+/* Small numbers for ids (firms), each text given one once, so keys can
+ * hold 4 bytes instead of the text.  Lines come in invoices, so the last
+ * id asked for answers most lines without a lookup.  Zero it to start;
+ * group_ids_fini frees it. */
+struct group_ids {
+	struct keymap *map;      /* id text -> uint32_t number */
+	char          *last;     /* the last id asked for, copied */
+	size_t         last_n, last_cap;
+	uint32_t       last_num;
+	bool           has_last;
+};
+
+uint32_t group_ids_lookup(struct group_ids *g, struct text id);
+void     group_ids_fini(struct group_ids *g);
+
+/* The number of id (0, 1, 2, ... in order of first appearance). */
+static inline uint32_t
+group_ids_get(struct group_ids *g, struct text id)
+{
+	if (g->has_last && group_text_eq(g->last, g->last_n, id))
+		return g->last_num;
+	return group_ids_lookup(g, id);
+}
 
 /* How many bytes of s[0..n) to print in a message: at most max, and never
  * half a UTF-8 character.  For "%.*s". */
@@ -46,6 +97,14 @@ int64_t group_excess_risk(const struct invoice_line *l, int64_t excess);
 /* The widths messages allow for ids and for file names. */
 #define GROUP_ID_MAX   40
 #define GROUP_FILE_MAX 60
+
+/* duplicate.c's fingerprint of line l for the match set `bits` (bit i is
+ * the i-th of timekeeper, date, units, amount, description, type,
+ * task_code, expense_code; the firm always), as 16 bytes.  Version 1 is
+ * what --history files hold; version 2 is the faster one a run without a
+ * history keys on.  Both put the same lines together.  For tests. */
+void group_dup_fingerprint(unsigned char out[16],
+    const struct invoice_line *l, unsigned bits, int version);
 
 /* ---- history (--history) ---------------------------------------- */
 

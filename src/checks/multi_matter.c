@@ -21,13 +21,26 @@ struct inv_matters {
 	uint32_t n;                          /* distinct matters */
 };
 
+/* A copy of the text a cache compares with. */
+struct last_text {
+	char  *s;
+	size_t n, cap;
+};
+
 struct state {
-	keymap  *invoices;  /* firm|number -> struct inv_matters */
-	keymap  *pairs;     /* firm|number|matter -> (nothing) */
-	char    *pool;      /* the first MM_KEEP matters of each invoice */
-	size_t   pool_len, pool_cap;
-	unsigned file;      /* the input the maps are about */
-	bool     has_file;
+	keymap             *invoices; /* firm|number -> uint32_t, into invs */
+	keymap             *pairs;    /* invoice index|matter -> (nothing) */
+	struct inv_matters *invs;
+	size_t              ninvs, invs_cap;
+	char               *pool;     /* the first MM_KEEP matters of each */
+	size_t              pool_len, pool_cap;
+	unsigned            file;     /* the input the maps are about */
+	bool                has_file;
+	/* Lines come in invoices, mostly of one matter: the last line's
+	 * invoice, and its matter, answer most lines without a lookup. */
+	struct last_text    last_firm, last_num, last_matter;
+	uint32_t            last_inv;
+	bool                has_last_inv, has_last_matter;
 };
 
 static void *
@@ -36,7 +49,7 @@ state_new(const struct rule *r)
 	struct state *s = xcalloc(1, sizeof(*s));
 
 	(void)r;
-	s->invoices = keymap_new(sizeof(struct inv_matters));
+	s->invoices = keymap_new(sizeof(uint32_t));
 	s->pairs = keymap_new(1);
 	return s;
 }
@@ -48,7 +61,11 @@ state_free(void *p)
 
 	keymap_free(s->invoices);
 	keymap_free(s->pairs);
+	free(s->invs);
 	free(s->pool);
+	free(s->last_firm.s);
+	free(s->last_num.s);
+	free(s->last_matter.s);
 	free(s);
 }
 
@@ -60,6 +77,44 @@ matter_of(const struct invoice_line *l)
 }
 
 static void
+keep_text(struct last_text *lt, struct text t)
+{
+	xgrow(&lt->s, &lt->cap, t.n + 1, 1);
+	if (t.n > 0)
+		memcpy(lt->s, t.p, t.n);
+	lt->n = t.n;
+}
+
+/* The index of l's invoice in invs, made when new. */
+static uint32_t
+invoice_of(struct state *s, struct text firm, struct text num)
+{
+	const void *parts[2] = {firm.p, num.p};
+	size_t lens[2] = {firm.n, num.n}, klen;
+	uint32_t *idx;
+	char key[1024];
+	bool created;
+
+	if (s->has_last_inv &&
+	    group_text_eq(s->last_firm.s, s->last_firm.n, firm) &&
+	    group_text_eq(s->last_num.s, s->last_num.n, num))
+		return s->last_inv;
+	klen = keymap_key(key, sizeof(key), parts, lens, 2);
+	idx = keymap_put(s->invoices, key, klen, &created);
+	if (created) {
+		xgrow(&s->invs, &s->invs_cap, s->ninvs + 1, sizeof(*s->invs));
+		memset(&s->invs[s->ninvs], 0, sizeof(*s->invs));
+		*idx = (uint32_t)s->ninvs++;
+	}
+	keep_text(&s->last_firm, firm);
+	keep_text(&s->last_num, num);
+	s->last_inv = *idx;
+	s->has_last_inv = true;
+	s->has_last_matter = false;
+	return *idx;
+}
+
+static void
 on_line(struct check_ctx *cx, const struct rule *r,
     const struct invoice_line *l)
 {
@@ -67,31 +122,39 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	struct text firm = l->field[F_LAW_FIRM_ID];
 	struct text num = l->field[F_INVOICE_NUMBER];
 	struct text m = matter_of(l);
-	const void *parts[3] = {firm.p, num.p, m.p};
-	size_t lens[3] = {firm.n, num.n, m.n}, klen, ilen;
 	struct inv_matters *im;
-	char key[1024];
+	unsigned char key[4 + 1024];
+	uint32_t inv;
 	bool created;
 
 	(void)r;
 	if (!s->has_file || s->file != l->file_index) {
 		keymap_clear(s->invoices);
 		keymap_clear(s->pairs);
+		s->ninvs = 0;
 		s->pool_len = 0;
+		s->has_last_inv = s->has_last_matter = false;
 		s->file = l->file_index;
 		s->has_file = true;
 	}
 	if (m.n == 0)
 		return;
-	ilen = keymap_key(key, sizeof(key), parts, lens, 2);
-	klen = keymap_key(key, sizeof(key), parts, lens, 3);
-	if (ilen == 0 || klen == 0)
+	/* As long as invoices were keyed by their text, length-prefixed,
+	 * in 1024 bytes. */
+	if (firm.n + num.n + m.n + 12 > 1024)
 		return;
-	keymap_put(s->pairs, key, klen, &created);
+	inv = invoice_of(s, firm, num);
+	if (s->has_last_matter &&
+	    group_text_eq(s->last_matter.s, s->last_matter.n, m))
+		return;
+	memcpy(key, &inv, 4);
+	memcpy(key + 4, m.p, m.n);
+	keymap_put(s->pairs, key, 4 + m.n, &created);
+	keep_text(&s->last_matter, m);
+	s->has_last_matter = true;
 	if (!created)
 		return;
-	/* The invoice key is the first ilen bytes of the pair key. */
-	im = keymap_put(s->invoices, key, ilen, NULL);
+	im = &s->invs[inv];
 	if (im->n < MM_KEEP) {
 		xgrow(&s->pool, &s->pool_cap, s->pool_len + m.n, 1);
 		memcpy(s->pool + s->pool_len, m.p, m.n);
@@ -111,6 +174,7 @@ on_invoice(struct check_ctx *cx, const struct rule *r,
 	const void *parts[2] = {inv->firm, inv->number};
 	size_t lens[2] = {strlen(inv->firm), strlen(inv->number)}, klen;
 	const struct inv_matters *im;
+	const uint32_t *idx;
 	struct group_buf list = {{0}, 0};
 	char key[1024];
 	uint32_t i;
@@ -120,9 +184,10 @@ on_invoice(struct check_ctx *cx, const struct rule *r,
 	klen = keymap_key(key, sizeof(key), parts, lens, 2);
 	if (klen == 0)
 		return;
-	im = keymap_get(s->invoices, key, klen);
-	if (im == NULL || im->n < 2)
+	idx = keymap_get(s->invoices, key, klen);
+	if (idx == NULL || s->invs[*idx].n < 2)
 		return;
+	im = &s->invs[*idx];
 	for (i = 0; i < im->n && i < MM_KEEP; i++)
 		group_buf_add(&list, "%s%.*s", i > 0 ? ", " : "",
 		    group_clip(s->pool + im->off[i], im->len[i], GROUP_ID_MAX),

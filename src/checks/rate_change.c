@@ -23,9 +23,9 @@ static const struct param_spec params[] = {
 };
 
 /* A timekeeper's first rate in the run, or in the history of earlier
- * runs (--history): 32 bytes.  With its key (firm and timekeeper,
- * length-prefixed) and the keymap's entry and slot, about 90 bytes a
- * timekeeper. */
+ * runs (--history): 32 bytes.  With its key (the firm's number and the
+ * timekeeper id: inline for ids up to 12 bytes) and the keymap's 24-byte
+ * header and 8-byte slot, about 70 bytes a timekeeper. */
 struct first {
 	int64_t  rate;  /* DEC_SCALE */
 	uint64_t row;
@@ -35,7 +35,8 @@ struct first {
 };
 
 struct state {
-	keymap            *tks;  /* firm|timekeeper -> struct first */
+	keymap            *tks;  /* firm number|timekeeper -> struct first */
+	struct group_ids   firms; /* firm id -> number, for keys */
 	struct group_files files;
 	struct group_pool  where; /* history texts */
 };
@@ -56,6 +57,7 @@ state_free(void *p)
 	struct state *s = p;
 
 	keymap_free(s->tks);
+	group_ids_fini(&s->firms);
 	group_files_fini(&s->files);
 	group_pool_fini(&s->where);
 	free(s);
@@ -84,13 +86,15 @@ earlier_run(struct check_ctx *cx, struct state *s, struct first *first,
     struct text firm, struct text tk)
 {
 	const struct history *h = check_history(cx);
-	struct group_buf where = {{0}, 0};
+	struct group_buf where;
 	struct history_ref ref;
 	int64_t rate;
 	int32_t date;
 
 	if (h == NULL || !history_first_rate(h, firm, tk, &rate, &date, &ref))
 		return false;
+	where.s[0] = '\0';
+	where.n = 0;
 	group_buf_history(&where, &ref);
 	first->rate = rate;
 	first->date = date;
@@ -99,46 +103,15 @@ earlier_run(struct check_ctx *cx, struct state *s, struct first *first,
 	return true;
 }
 
+/* Line l's rate differs from the first one. */
 static void
-on_line(struct check_ctx *cx, const struct rule *r,
-    const struct invoice_line *l)
+changed(struct check_ctx *cx, const struct rule *r, struct state *s,
+    const struct invoice_line *l, const struct first *first)
 {
-	struct state *s = check_state(cx);
-	struct text firm = l->field[F_LAW_FIRM_ID];
-	struct text tk = l->field[F_TIMEKEEPER_ID];
-	const void *parts[2] = {firm.p, tk.p};
-	size_t lens[2] = {firm.n, tk.n}, klen;
 	int64_t cost = l->num[N_UNIT_COST], risk = 0;
-	struct first *first;
 	struct group_buf where = {{0}, 0};
-	char key[512], a[32], b[32], d[11];
-	bool created;
+	char a[32], b[32], d[11];
 
-	/* A zero rate is a no-charge entry, not a rate. */
-	if (l->type != LINE_FEE || !line_has_num(l, N_UNIT_COST) ||
-	    cost <= 0 || tk.n == 0)
-		return;
-	if (rule_param(r, P_DEFER_TO_ROSTER)->u.flag &&
-	    has_approved_rate(cx, l)) {
-		check_note(cx, r, "timekeepers with an approved rate on the "
-		    "line date are left to the rate check");
-		return;
-	}
-	klen = keymap_key(key, sizeof(key), parts, lens, 2);
-	if (klen == 0)
-		return;
-	first = keymap_put(s->tks, key, klen, &created);
-	if (created && !earlier_run(cx, s, first, firm, tk)) {
-		group_files_keep(&s->files, l->file_index, l->file);
-		first->rate = cost;
-		first->row = l->row;
-		first->date = l->date;
-		first->file = l->file_index;
-		return;
-	}
-	if (cost == first->rate ||
-	    (cost < first->rate && rule_param(r, P_INCREASES_ONLY)->u.flag))
-		return;
 	if (cost > first->rate &&
 	    dec_mul(&risk, cost - first->rate, l->num[N_UNITS]) < 0)
 		risk = INT64_MAX;
@@ -159,6 +132,52 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	    "billed %s/h; first billed %s/h on %s (%s)",
 	    dec_format(a, cost, 2, true), dec_format(b, first->rate, 2, true),
 	    date_format(d, first->date), where.s);
+}
+
+static void
+on_line(struct check_ctx *cx, const struct rule *r,
+    const struct invoice_line *l)
+{
+	struct state *s;
+	struct text firm = l->field[F_LAW_FIRM_ID];
+	struct text tk = l->field[F_TIMEKEEPER_ID];
+	int64_t cost = l->num[N_UNIT_COST];
+	struct first *first;
+	unsigned char key[4 + 512];
+	uint32_t num;
+	bool created;
+
+	/* A zero rate is a no-charge entry, not a rate. */
+	if (l->type != LINE_FEE || !line_has_num(l, N_UNIT_COST) ||
+	    cost <= 0 || tk.n == 0)
+		return;
+	if (rule_param(r, P_DEFER_TO_ROSTER)->u.flag &&
+	    has_approved_rate(cx, l)) {
+		check_note(cx, r, "timekeepers with an approved rate on the "
+		    "line date are left to the rate check");
+		return;
+	}
+	/* As long as ids were keyed by their text, length-prefixed, in 512
+	 * bytes. */
+	if (firm.n + tk.n + 8 > 512)
+		return;
+	s = check_state(cx);
+	num = group_ids_get(&s->firms, firm);
+	memcpy(key, &num, 4);
+	memcpy(key + 4, tk.p, tk.n);
+	first = keymap_put(s->tks, key, 4 + tk.n, &created);
+	if (created && !earlier_run(cx, s, first, firm, tk)) {
+		group_files_keep(&s->files, l->file_index, l->file);
+		first->rate = cost;
+		first->row = l->row;
+		first->date = l->date;
+		first->file = l->file_index;
+		return;
+	}
+	if (cost == first->rate ||
+	    (cost < first->rate && rule_param(r, P_INCREASES_ONLY)->u.flag))
+		return;
+	changed(cx, r, s, l, first);
 }
 
 static const enum field_id needs[] = {

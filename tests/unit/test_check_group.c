@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 
+#include "../../src/checks/group.h"
 #include "run_checks.h"
 
 #define F1 "11-1111111"
@@ -300,6 +301,201 @@ duplicate__csv_export__flagged_or_noted_without_narratives(void **state)
 	run_free(&r);
 }
 
+/* Enough distinct lines to grow the table of fingerprints several times:
+ * repeats of early lines are still found, naming the first. */
+static void
+duplicate__many_lines__table_grows_and_keeps_first(void **state)
+{
+	char *text = malloc(3000 * 300);
+	size_t n = 0;
+	struct run r;
+	int i;
+
+	(void)state;
+	assert_non_null(text);
+	memcpy(text, LEDES_HEAD, sizeof(LEDES_HEAD) - 1);
+	n = sizeof(LEDES_HEAD) - 1;
+	for (i = 0; i < 2000; i++)
+		n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1",
+		    "CM-1", "0", "%d", "F", "20260304", "1.0", "520", "520",
+		    "L320", "", "A104", "P1", "Draft clause %d"), i + 1, i);
+	for (i = 0; i < 3; i++)
+		n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1",
+		    "CM-1", "0", "%d", "F", "20260304", "1.0", "520", "520",
+		    "L320", "", "A104", "P1", "DRAFT  clause %d."),
+		    2001 + i, i * 997);
+	run_one(&r, rules_dup, text);
+	assert_int_equal(count_of(&r, "dup"), 3);
+	assert_string_equal(finding_of(&r, "dup", 0)->message, "repeats row 3 "
+	    "(invoice A1): same timekeeper, date, units, amount and "
+	    "description");
+	assert_string_equal(finding_of(&r, "dup", 2)->message, "repeats row "
+	    "1997 (invoice A1): same timekeeper, date, units, amount and "
+	    "description");
+	run_free(&r);
+	free(text);
+}
+
+/* The fingerprints behind duplicate, tested directly. */
+
+static struct invoice_line *
+fp_line(const char *firm, const char *tk, const char *desc)
+{
+	static struct invoice_line l;
+
+	memset(&l, 0, sizeof(l));
+	l.field[F_LAW_FIRM_ID].p = firm;
+	l.field[F_LAW_FIRM_ID].n = strlen(firm);
+	l.field[F_TIMEKEEPER_ID].p = tk;
+	l.field[F_TIMEKEEPER_ID].n = strlen(tk);
+	l.field[F_LINE_ITEM_DESCRIPTION].p = desc;
+	l.field[F_LINE_ITEM_DESCRIPTION].n = strlen(desc);
+	l.field[F_LINE_ITEM_TASK_CODE].p = "l120";
+	l.field[F_LINE_ITEM_TASK_CODE].n = 4;
+	l.field[F_LINE_ITEM_EXPENSE_CODE].p = "";
+	l.date = 60310;
+	l.num[N_UNITS] = 65000;
+	l.num[N_TOTAL] = 36400000;
+	l.type = LINE_FEE;
+	return &l;
+}
+
+/* History files hold version 1 fingerprints: these bytes are what
+ * billcheck 0.1.0 recorded, and must never change (or the history schema
+ * version must). */
+static void
+duplicate_fingerprint__version_1__same_bytes_as_recorded(void **state)
+{
+	static const unsigned char def[16] = {
+		0x81, 0x1b, 0x19, 0x7e, 0x38, 0x65, 0x2c, 0x61,
+		0x20, 0x3e, 0x65, 0xe7, 0x5f, 0x0b, 0x2e, 0xd8,
+	};
+	static const unsigned char all[16] = {
+		0x37, 0x8b, 0x5a, 0xda, 0x25, 0x76, 0xff, 0x4d,
+		0x0c, 0x34, 0xe7, 0xe2, 0xc3, 0x77, 0x00, 0x57,
+	};
+	static const unsigned char firm[16] = {
+		0x3e, 0x30, 0x83, 0x0b, 0x6d, 0x4a, 0xde, 0x60,
+		0x58, 0x5a, 0x9b, 0x52, 0x4a, 0xc4, 0x67, 0x80,
+	};
+	const struct invoice_line *l = fp_line(F1, "P1",
+	    "  Review  documents, re: Smith.  ");
+	unsigned char fp[16];
+
+	(void)state;
+	group_dup_fingerprint(fp, l, 0x1f, 1);
+	assert_memory_equal(fp, def, 16);
+	group_dup_fingerprint(fp, l, 0xff, 1);
+	assert_memory_equal(fp, all, 16);
+	group_dup_fingerprint(fp, l, 0, 1);
+	assert_memory_equal(fp, firm, 16);
+}
+
+/* Narratives that read the same and ones that do not, placed so runs,
+ * tabs and UTF-8 fall on every side of the 8- and 16-byte steps. */
+static const char *const narratives[] = {
+	"", ".", "  ", "a", "A", "a.", "ab", "Review documents",
+	"review documents", "Review  documents", "Review\tdocuments",
+	"Review \t documents.", "  Review documents ...", "Review documentS",
+	"Review document", "Review documents and memo", "Réview documents",
+	"RÉVIEW DOCUMENTS", "0123456789abcdef", "0123456789ABCDEF",
+	"0123456789abcde  f", "0123456789abcdef  g", "0123456789abcdef g",
+	"0123456789abcdef\tg", "0123456789abcdef\t\tg",
+	"0123456 89abcdef 0123456 89abcdef 0123456 89abcdef 0123456 89",
+	"0123456  89abcdef 0123456 89abcdef 0123456 89abcdef 0123456 89",
+	"0123456 89ABCDEF 0123456 89abcdef 0123456 89abcdef 0123456 89",
+	"Prepare for and attend deposition of J. Alvarez; review exhibits "
+	    "1-42 and prepare outline of examination topics for the trial "
+	    "team, with follow-up notes to client regarding scheduling and "
+	    "the @ [bracketed] {braced} ~tilde~ issues.",
+	"prepare FOR and attend deposition of j. alvarez; review exhibits "
+	    "1-42 and prepare outline of examination topics for the trial "
+	    "team,  with follow-up notes to client regarding scheduling and "
+	    "the @ [bracketed] {braced} ~tilde~ issues",
+	"prepare FOR and attend deposition of j. alvarez; review exhibits "
+	    "1-42 and prepare outline of examination topics for the trial "
+	    "team,  with follow-up notes to client regarding scheduling and "
+	    "the @ [bracketed] {braced} ~tilde issues",
+	"x\x01y", "x\x7fy", "@[`{~", "A@[`{~Z", "a@[`{~z",
+	"AZ[\\]^_`az", "az[\\]^_`az",
+};
+
+#define NNARR (sizeof(narratives) / sizeof(narratives[0]))
+
+/* Version 2 puts together exactly the lines version 1 does, by either
+ * way of normalising, and never agrees with another line's. */
+static void
+duplicate_fingerprint__version_2__same_classes_as_version_1(void **state)
+{
+	/* The default set last: the pairs below are about it. */
+	static const unsigned sets[] = {0xff, 0x10, 0x13, 0, 0x1f};
+	unsigned char v1[NNARR][16], v2[NNARR][16], v3[16];
+	size_t i, j, k;
+
+	(void)state;
+	for (k = 0; k < sizeof(sets) / sizeof(sets[0]); k++) {
+		for (i = 0; i < NNARR; i++) {
+			const struct invoice_line *l = fp_line(F1, "P1",
+			    narratives[i]);
+
+			group_dup_fingerprint(v1[i], l, sets[k], 1);
+			group_dup_fingerprint(v2[i], l, sets[k], 2);
+			group_dup_fingerprint(v3, l, sets[k], 3);
+			assert_memory_equal(v2[i], v3, 16);
+		}
+		for (i = 0; i < NNARR; i++)
+			for (j = 0; j < NNARR; j++)
+				assert_int_equal(
+				    memcmp(v1[i], v1[j], 16) == 0,
+				    memcmp(v2[i], v2[j], 16) == 0);
+	}
+	/* The pairs that read the same, spelled out. */
+	assert_memory_equal(v2[7], v2[8], 16);
+	assert_memory_equal(v2[7], v2[9], 16);
+	assert_memory_equal(v2[7], v2[10], 16);
+	assert_memory_equal(v2[7], v2[11], 16);
+	assert_memory_equal(v2[7], v2[12], 16);
+	assert_memory_equal(v2[7], v2[13], 16);
+	assert_memory_not_equal(v2[7], v2[14], 16);
+	assert_memory_not_equal(v2[7], v2[16], 16);
+}
+
+/* Ids and numbers count: the firm, the timekeeper, the same bytes moved
+ * from one field to the other, and each number of the match set. */
+static void
+duplicate_fingerprint__fields__each_one_counts(void **state)
+{
+	unsigned char a[16], b[16];
+	struct invoice_line *l;
+
+	(void)state;
+	group_dup_fingerprint(a, fp_line("AB", "C", "x"), 0x1f, 2);
+	group_dup_fingerprint(b, fp_line("A", "BC", "x"), 0x1f, 2);
+	assert_memory_not_equal(a, b, 16);
+	group_dup_fingerprint(b, fp_line("AB", "C", "X"), 0x1f, 2);
+	assert_memory_equal(a, b, 16);
+	group_dup_fingerprint(b, fp_line("ab", "C", "x"), 0x1f, 2);
+	assert_memory_not_equal(a, b, 16);
+	l = fp_line("AB", "C", "x");
+	l->num[N_UNITS]++;
+	group_dup_fingerprint(b, l, 0x1f, 2);
+	assert_memory_not_equal(a, b, 16);
+	group_dup_fingerprint(b, l, 0x1b, 2); /* units not compared */
+	group_dup_fingerprint(a, fp_line("AB", "C", "x"), 0x1b, 2);
+	assert_memory_equal(a, b, 16);
+	l = fp_line("AB", "C", "x");
+	l->date++;
+	group_dup_fingerprint(b, l, 0x1b, 2);
+	assert_memory_not_equal(a, b, 16);
+	l = fp_line("AB", "C", "x");
+	l->type = LINE_EXPENSE;
+	group_dup_fingerprint(b, l, 0x1b, 2); /* type not compared */
+	assert_memory_equal(a, b, 16);
+	group_dup_fingerprint(b, l, 0x3b, 2);
+	group_dup_fingerprint(a, fp_line("AB", "C", "x"), 0x3b, 2);
+	assert_memory_not_equal(a, b, 16);
+}
+
 /* ---- duplicate_invoice -------------------------------------------- */
 
 static void
@@ -354,6 +550,27 @@ duplicate_invoice__resubmission__repeat_total_at_risk(void **state)
 #define MM(inv, no, matter, cm) \
 	LINE(F1, inv, matter, cm, "0", no, "F", "20260302", "1.0", "100", \
 	    "100", "L120", "", "A104", "P1", "Work")
+
+/* Invoices whose lines interleave: each line's invoice and matter are
+ * its own, whatever the line before was. */
+static void
+multi_matter__interleaved_invoices__matters_kept_apart(void **state)
+{
+	static const char rules[] = "billcheck: 1\nrules:\n"
+	    "  - {id: one, check: multi_matter}\n";
+	static const char a[] = LEDES_HEAD
+	    MM("A1", "1", "M1", "CM-1") MM("A2", "1", "M2", "CM-1")
+	    MM("A1", "2", "M1", "CM-1") MM("A2", "2", "M2", "CM-1")
+	    MM("A1", "3", "M2", "CM-1") MM("A2", "3", "M2", "CM-1");
+	struct run r;
+
+	(void)state;
+	run_one(&r, rules, a);
+	assert_int_equal(count_of(&r, "one"), 1);
+	assert_string_equal(finding_of(&r, "one", 0)->message,
+	    "invoice A1 bills 2 matters: M1, M2");
+	run_free(&r);
+}
 
 static void
 multi_matter__several_matters__listed_on_first_line(void **state)
@@ -753,9 +970,18 @@ main(void)
 		cmocka_unit_test(
 		    duplicate__csv_export__flagged_or_noted_without_narratives),
 		cmocka_unit_test(
+		    duplicate__many_lines__table_grows_and_keeps_first),
+		cmocka_unit_test(
+		    duplicate_fingerprint__version_1__same_bytes_as_recorded),
+		cmocka_unit_test(
+		    duplicate_fingerprint__version_2__same_classes_as_version_1),
+		cmocka_unit_test(duplicate_fingerprint__fields__each_one_counts),
+		cmocka_unit_test(
 		    duplicate_invoice__resubmission__repeat_total_at_risk),
 		cmocka_unit_test(
 		    multi_matter__several_matters__listed_on_first_line),
+		cmocka_unit_test(
+		    multi_matter__interleaved_invoices__matters_kept_apart),
 		cmocka_unit_test(
 		    multi_matter__same_number_in_two_inputs__separate_invoices),
 		cmocka_unit_test(
