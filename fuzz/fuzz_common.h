@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "findings.h"
 #include "input.h"
 #include "report.h"
 #include "rules.h"
@@ -320,6 +321,7 @@ fuzz_engine_run(const rule_set *rs, const char *buf, size_t len,
 	struct input_opts opts = *base;
 	struct input_counts c;
 	struct run_result *res;
+	struct finding_reader rd;
 	struct fuzz_rng rng = {seed | 1};
 	input_reader *r;
 	engine *e;
@@ -349,10 +351,15 @@ fuzz_engine_run(const rule_set *rs, const char *buf, size_t len,
 	FUZZ_ASSERT(res->inputs[0].records ==
 	    res->inputs[0].checked + res->inputs[0].rejected);
 	FUZZ_ASSERT(res->records == res->checked + res->rejected);
+	findings_reader_init(&rd, res);
 	for (i = 0; i < res->nfindings; i++) {
-		FUZZ_ASSERT(res->findings[i].at_risk >= 0);
-		FUZZ_ASSERT(res->findings[i].message != NULL);
+		const struct finding *f = findings_reader_get(&rd, i);
+
+		FUZZ_ASSERT(f != NULL);
+		FUZZ_ASSERT(f->at_risk >= 0);
+		FUZZ_ASSERT(f->message != NULL);
 	}
+	findings_reader_fini(&rd);
 	for (i = 0; i < res->ninvoices; i++) {
 		/* At risk is never negative nor more than a positive bill. */
 		FUZZ_ASSERT(res->invoices[i].at_risk >= 0);

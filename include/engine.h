@@ -23,6 +23,9 @@ struct engine_opts {
 	/* --history: what earlier runs recorded, for the checks that read
 	 * it (borrowed; NULL: every run stands alone, as without it). */
 	struct history    *history;
+	/* Bytes of findings kept in memory before they spill to a
+	 * temporary file (0: FINDINGS_SPILL_AT; tests make it small). */
+	size_t             findings_spill_at;
 };
 
 typedef struct engine engine;

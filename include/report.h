@@ -57,6 +57,11 @@ int64_t report_approved(int64_t billed, int64_t at_risk);
 /* Shared escapers.  Each returns 0 or -1 on a write error. */
 /* A JSON string literal with quotes; invalid UTF-8 becomes U+FFFD. */
 int report_json_string(FILE *fp, const char *s);
+/* The inside of that literal, for s[0..n), into out[0..room): whole
+ * characters only, while at least 6 bytes of room are left.  Returns the
+ * bytes written and sets *used to the bytes of s consumed. */
+size_t report_json_escape(char *out, size_t room, const char *s, size_t n,
+    size_t *used);
 /* An RFC 4180 field; text starting with = + - @ TAB CR gets a leading '
  * unless `numeric` (an amount we formatted ourselves). */
 int report_csv_field(FILE *fp, const char *s, bool numeric);

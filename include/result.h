@@ -8,6 +8,8 @@
 
 #include "rules.h"
 
+struct finding_store;
+
 /* One exception.  Strings are owned by the run_result. */
 struct finding {
 	const char   *rule;        /* rule id */
@@ -110,7 +112,10 @@ struct run_result {
 	const char *rules_name, *rules_file, *rules_sha256;
 	const char *currency;               /* "" when the rules set none */
 	struct input_summary   *inputs;   size_t ninputs;
-	struct finding         *findings; size_t nfindings; /* sorted */
+	/* Sorted; read them with a findings_reader (findings.h).  A view
+	 * of some firms' findings starts at findings_first of the store. */
+	struct finding_store   *findings; size_t nfindings;
+	size_t                  findings_first;
 	struct invoice_summary *invoices; size_t ninvoices; /* sorted */
 	struct firm_summary    *firms;    size_t nfirms;    /* by firm id */
 	struct run_error       *errors;   size_t nerrors;

@@ -10,6 +10,7 @@
 #include "date.h"
 #include "decimal.h"
 #include "engine.h"
+#include "findings.h"
 #include "history.h"
 #include "keymap.h"
 #include "xalloc.h"
@@ -53,8 +54,8 @@ struct engine {
 	void                   **states;   /* per rule index */
 	arena                   *strings;  /* finding and invoice text */
 
-	struct finding          *findings;
-	size_t                   nfindings, findings_cap;
+	finding_store           *findings; /* made on the first finding */
+	bool                     findings_failed;
 	struct invoice_summary  *invoices;
 	size_t                   ninvoices, invoices_cap;
 	struct input_summary    *inputs;
@@ -187,52 +188,71 @@ check_skip_invoice(struct check_ctx *cx)
 		cx->e->cur_rule->skipped = true;
 }
 
-static const char *
-message_text(engine *e, const struct rule *r, const char *detail)
-{
-	const char *at;
-	size_t n;
-	char *out;
+/*
+ * The message in up to three parts, nothing copied: the check's detail,
+ * or the rule's own text with "{detail}" replaced by it.  detail[600]
+ * gets the formatted detail only when the message shows it.
+ */
+static void message_parts(const struct rule *r, struct text part[3],
+    char *detail, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
-	if (r->message == NULL)
-		return keep(e, detail, strlen(detail));
-	at = strstr(r->message, "{detail}");
-	if (at == NULL)
-		return r->message;
-	n = strlen(r->message) - 8 + strlen(detail);
-	out = arena_alloc(e->strings, n + 1);
-	memcpy(out, r->message, (size_t)(at - r->message));
-	memcpy(out + (at - r->message), detail, strlen(detail));
-	memcpy(out + (at - r->message) + strlen(detail), at + 8,
-	    strlen(at + 8) + 1);
-	return out;
+static void
+message_parts(const struct rule *r, struct text part[3], char *detail,
+    const char *fmt, va_list ap)
+{
+	const char *at = NULL;
+
+	memset(part, 0, 3 * sizeof(*part));
+	if (r->message != NULL) {
+		at = strstr(r->message, "{detail}");
+		if (at == NULL) {
+			part[0] = (struct text){r->message, strlen(r->message)};
+			return;
+		}
+	}
+	vsnprintf(detail, 600, fmt, ap);
+	part[1] = (struct text){detail, strlen(detail)};
+	if (at != NULL) {
+		part[0] = (struct text){r->message, (size_t)(at - r->message)};
+		part[2] = (struct text){at + 8, strlen(at + 8)};
+	}
 }
 
-static struct finding *new_finding(engine *e, const struct rule *r,
-    enum severity sev, int64_t at_risk, const char *fmt, va_list ap)
-    __attribute__((format(printf, 5, 0)));
+static void
+publish(engine *e, const struct finding *f)
+{
+	if (e->opts->on_finding != NULL &&
+	    e->opts->on_finding(e->opts->on_finding_ctx, f) != 0)
+		e->stream_failed = true;
+}
 
-static struct finding *
-new_finding(engine *e, const struct rule *r, enum severity sev,
-    int64_t at_risk, const char *fmt, va_list ap)
+/*
+ * Keeps finding f of rule r on the current invoice; the caller filled in
+ * where it sits (line fields and t's texts), this adds the rest.  Returns
+ * f->at_risk as kept.
+ */
+static int64_t add_finding(engine *e, const struct rule *r,
+    enum severity sev, int64_t at_risk, struct finding *f,
+    struct finding_texts *t, const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
+
+static int64_t
+add_finding(engine *e, const struct rule *r, enum severity sev,
+    int64_t at_risk, struct finding *f, struct finding_texts *t,
+    const char *fmt, va_list ap)
 {
 	struct inv_state *is = e->cur;
-	struct finding *f;
+	const struct finding *kept;
 	char detail[600];
+	struct diag d;
 
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	xgrow(&e->findings, &e->findings_cap, e->nfindings + 1,
-	    sizeof(*e->findings));
-	f = &e->findings[e->nfindings];
-	memset(f, 0, sizeof(*f));
-	f->seq = e->nfindings++;
 	f->rule = r->id;
 	f->check = r->check->name;
 	f->severity = sev;
 	f->clause = r->clause ? r->clause : "";
 	f->rule_index = r->index;
 	f->at_risk = at_risk < 0 ? 0 : at_risk;
-	f->message = message_text(e, r, detail);
 	f->firm = is->inv.firm;
 	f->firm_name = is->firm_name;
 	f->invoice = is->inv.number;
@@ -242,15 +262,25 @@ new_finding(engine *e, const struct rule *r, enum severity sev,
 	is->nfindings++;
 	if ((int)sev > is->worst)
 		is->worst = (int)sev;
-	return f;
-}
-
-static void
-publish(engine *e, const struct finding *f)
-{
-	if (e->opts->on_finding != NULL &&
-	    e->opts->on_finding(e->opts->on_finding_ctx, f) != 0)
-		e->stream_failed = true;
+	message_parts(r, t->message, detail, fmt, ap);
+	if (e->findings == NULL)
+		e->findings = findings_new(e->opts->findings_spill_at);
+	kept = findings_add(e->findings, f, t);
+	if (kept != NULL) {
+		publish(e, kept);
+	} else if (!e->findings_failed) {
+		/* Said once; the totals still count every finding. */
+		e->findings_failed = true;
+		diag_set(&d, DIAG_IO, (struct diag_pos){NULL, 0, 0},
+		    "cannot keep the findings: %s; findings after the "
+		    "first %zu are missing from the report",
+		    findings_error(e->findings), findings_count(e->findings));
+		add_error(&e->errors, &e->nerrors, &e->errors_cap, "", 0,
+		    d.msg, e);
+		if (e->opts->errfp != NULL)
+			diag_print(e->opts->errfp, &d, "error");
+	}
+	return f->at_risk;
 }
 
 static void emit_line(struct check_ctx *cx, const struct rule *r,
@@ -263,22 +293,24 @@ emit_line(struct check_ctx *cx, const struct rule *r, enum severity sev,
     va_list ap)
 {
 	engine *e = cx->e;
-	struct finding *f = new_finding(e, r, sev, at_risk, fmt, ap);
+	struct finding f;
+	struct finding_texts t;
 
-	f->line = keep_text(e, l->field[F_LINE_ITEM_NUMBER]);
-	f->row = l->row;
-	f->timekeeper = keep_text(e, l->field[F_TIMEKEEPER_ID]);
-	f->tk_name = keep_text(e, l->field[F_TIMEKEEPER_NAME]);
-	f->date = l->date;
-	f->description = keep_text(e, l->field[F_LINE_ITEM_DESCRIPTION]);
-	f->units = l->num[N_UNITS];
-	f->billed = l->num[N_TOTAL];
+	memset(&f, 0, sizeof(f));
+	f.row = l->row;
+	f.date = l->date;
+	f.units = l->num[N_UNITS];
+	f.billed = l->num[N_TOTAL];
+	t.line = l->field[F_LINE_ITEM_NUMBER];
+	t.timekeeper = l->field[F_TIMEKEEPER_ID];
+	t.tk_name = l->field[F_TIMEKEEPER_NAME];
+	t.description = l->field[F_LINE_ITEM_DESCRIPTION];
+	at_risk = add_finding(e, r, sev, at_risk, &f, &t, fmt, ap);
 	if (l == e->line) {
-		if (dec_add(&e->line_risk, f->at_risk) < 0)
+		if (dec_add(&e->line_risk, at_risk) < 0)
 			e->line_risk = INT64_MAX; /* capped at the line below */
 		e->line_flagged = true;
 	}
-	publish(e, f);
 }
 
 void
@@ -304,27 +336,34 @@ check_emit_line_sev(struct check_ctx *cx, const struct rule *r,
 	va_end(ap);
 }
 
+static struct text
+ctext(const char *s)
+{
+	return (struct text){s, strlen(s)};
+}
+
 void
 check_emit_invoice(struct check_ctx *cx, const struct rule *r,
     const struct invoice *inv, int64_t at_risk, const char *fmt, ...)
 {
 	engine *e = cx->e;
-	struct finding *f;
+	struct finding f;
+	struct finding_texts t;
 	va_list ap;
 
+	memset(&f, 0, sizeof(f));
+	f.row = inv->first_row;
+	f.units = inv->first_units;
+	f.date = inv->first_date;
+	f.billed = inv->first_billed;
+	t.line = ctext(inv->first_line);
+	t.timekeeper = ctext(inv->first_timekeeper);
+	t.tk_name = ctext(inv->first_tk_name);
+	t.description = ctext(inv->first_description);
 	va_start(ap, fmt);
-	f = new_finding(e, r, r->severity, at_risk, fmt, ap);
+	at_risk = add_finding(e, r, r->severity, at_risk, &f, &t, fmt, ap);
 	va_end(ap);
-	f->line = inv->first_line;
-	f->row = inv->first_row;
-	f->timekeeper = inv->first_timekeeper;
-	f->tk_name = inv->first_tk_name;
-	f->units = inv->first_units;
-	f->date = inv->first_date;
-	f->description = inv->first_description;
-	f->billed = inv->first_billed;
-	e->cur->inv_risk += f->at_risk;
-	publish(e, f);
+	e->cur->inv_risk += at_risk;
 }
 
 /* ---- scope -------------------------------------------------------- */
@@ -779,23 +818,6 @@ saturating_add(int64_t *acc, int64_t v)
 }
 
 static int
-cmp_finding(const void *a, const void *b)
-{
-	const struct finding *x = a, *y = b;
-	int c = strcmp(x->firm, y->firm);
-
-	if (c != 0)
-		return c;
-	if (x->file_index != y->file_index)
-		return x->file_index < y->file_index ? -1 : 1;
-	if (x->row != y->row)
-		return x->row < y->row ? -1 : 1;
-	if (x->rule_index != y->rule_index)
-		return x->rule_index < y->rule_index ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-static int
 cmp_invoice(const void *a, const void *b)
 {
 	const struct invoice_summary *x = a, *y = b;
@@ -874,7 +896,8 @@ build_months(struct firm_summary *f, const struct invoice_summary *inv,
 static void
 build_firms(engine *e, struct run_result *res)
 {
-	size_t i, j, k = 0, first = 0;
+	const struct rule_tally *tally;
+	size_t i, j, first = 0, ntally;
 
 	res->firms = xcalloc(e->ninvoices ? e->ninvoices : 1,
 	    sizeof(*res->firms));
@@ -909,14 +932,11 @@ build_firms(engine *e, struct run_result *res)
 			f->by_rule[j].rule = rules[j].id;
 			f->by_rule[j].check = rules[j].check->name;
 		}
-		/* Findings are sorted by firm, so one pass fills every firm. */
-		for (; k < res->nfindings &&
-		    strcmp(res->findings[k].firm, f->firm) == 0; k++) {
-			struct rule_tally *t =
-			    &f->by_rule[res->findings[k].rule_index];
-
-			t->count++;
-			saturating_add(&t->at_risk, res->findings[k].at_risk);
+		/* The store summed each firm's findings as they came. */
+		tally = findings_firm_tally(res->findings, f->firm, &ntally);
+		for (j = 0; j < e->nrules && j < ntally; j++) {
+			f->by_rule[j].count = tally[j].count;
+			f->by_rule[j].at_risk = tally[j].at_risk;
 		}
 		for (j = 0; j < e->nrules; j++)
 			if (f->by_rule[j].count > 0)
@@ -946,14 +966,14 @@ engine_finish(engine *e)
 		e->cx.rule = i;
 		rules[i].check->on_end(&e->cx, &rules[i]);
 	}
-	if (e->nfindings > 0)
-		qsort(e->findings, e->nfindings, sizeof(*e->findings),
-		    cmp_finding);
+	if (e->findings == NULL)
+		e->findings = findings_new(e->opts->findings_spill_at);
+	findings_sort(e->findings);
 	if (e->ninvoices > 0)
 		qsort(e->invoices, e->ninvoices, sizeof(*e->invoices),
 		    cmp_invoice);
 	res->findings = e->findings;
-	res->nfindings = e->nfindings;
+	res->nfindings = findings_count(e->findings);
 	res->invoices = e->invoices;
 	res->ninvoices = e->ninvoices;
 	res->inputs = e->inputs;
@@ -985,8 +1005,9 @@ engine_finish(engine *e)
 			fprintf(e->opts->errfp, "billcheck: error: %s\n",
 			    e->errors[e->nerrors - 1].message);
 	}
-	for (i = 0; i < res->nfindings; i++)
-		res->count_by_severity[res->findings[i].severity]++;
+	for (i = 0; i < 3; i++)
+		res->count_by_severity[i] =
+		    findings_count_severity(e->findings, (enum severity)i);
 	res->rules_name = rules_name(e->rs);
 	res->rules_file = rules_file(e->rs);
 	res->rules_sha256 = rules_sha256(e->rs);
@@ -1017,7 +1038,7 @@ engine_free(engine *e)
 	free(e->note_memo);
 	keymap_free(e->file_invoices);
 	free(e->keybuf);
-	free(e->findings);
+	findings_free(e->findings);
 	free(e->invoices);
 	free(e->inputs);
 	free(e->errors);
@@ -1040,7 +1061,7 @@ run_result_free(struct run_result *res)
 		free(res->firms[i].history_months);
 	}
 	free(res->firms);
-	free(res->findings);
+	findings_free(res->findings);
 	free(res->invoices);
 	free(res->inputs);
 	free(res->errors);

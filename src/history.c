@@ -14,6 +14,7 @@
 #include "arena.h"
 #include "date.h"
 #include "decimal.h"
+#include "findings.h"
 #include "history.h"
 #include "keymap.h"
 #include "sha256.h"
@@ -1429,14 +1430,20 @@ static unsigned long
 record_findings(struct recorder *rc, const struct run_result *res)
 {
 	sqlite3_stmt *s = rc->r[R_FINDING];
+	struct finding_reader rd;
 	unsigned long n = 0;
 	size_t i;
 
+	findings_reader_init(&rd, res);
 	for (i = 0; i < res->nfindings && !rc->failed; i++) {
-		const struct finding *f = &res->findings[i];
-		const struct pend_inv *p = pending_of(rc->h, f->file_index,
-		    f->firm, f->invoice);
+		const struct finding *f = findings_reader_get(&rd, i);
+		const struct pend_inv *p;
 
+		if (f == NULL) {
+			rc->failed = true; /* the findings file is unreadable */
+			break;
+		}
+		p = pending_of(rc->h, f->file_index, f->firm, f->invoice);
 		if (p == NULL || p->new_id == 0)
 			continue;
 		sqlite3_bind_int64(s, 1, rc->run);
@@ -1454,6 +1461,7 @@ record_findings(struct recorder *rc, const struct run_result *res)
 		if (step_done(rc, s))
 			n++;
 	}
+	findings_reader_fini(&rd);
 	return n;
 }
 

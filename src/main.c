@@ -15,6 +15,7 @@
 
 #include "check.h"
 #include "engine.h"
+#include "findings.h"
 #include "history.h"
 #include "input.h"
 #include "keymap.h"
@@ -851,15 +852,8 @@ firm_view(const struct run_result *res, size_t firm, struct run_result *v)
 	*v = *res;
 	v->firms = &res->firms[firm];
 	v->nfirms = 1;
-	v->findings = NULL;
-	v->nfindings = 0;
-	for (i = 0; i < res->nfindings; i++) {
-		if (strcmp(res->findings[i].firm, id) != 0)
-			continue;
-		if (v->findings == NULL)
-			v->findings = &res->findings[i];
-		v->nfindings++;
-	}
+	v->nfindings = findings_of_firm(res, id, &v->findings_first);
+	v->findings_first += res->findings_first;
 	v->invoices = NULL;
 	v->ninvoices = 0;
 	for (i = 0; i < res->ninvoices; i++) {
@@ -874,7 +868,7 @@ firm_view(const struct run_result *res, size_t firm, struct run_result *v)
 	v->lines = res->firms[firm].lines;
 	memset(v->count_by_severity, 0, sizeof(v->count_by_severity));
 	for (i = 0; i < v->nfindings; i++)
-		v->count_by_severity[v->findings[i].severity]++;
+		v->count_by_severity[findings_severity(v, i)]++;
 }
 
 /* The firm id as a file name: letters, digits, '-', '_' and '.' kept. */
@@ -913,15 +907,21 @@ static int
 write_whole(const struct report_writer *w, FILE *fp,
     const struct run_result *res, const struct report_opts *ro)
 {
+	struct finding_reader rd;
+	const struct finding *f;
 	size_t i;
+	int rc = 0;
 
-	if (w->finding != NULL) {
-		for (i = 0; i < res->nfindings; i++)
-			if (w->finding(fp, &res->findings[i]) < 0)
-				return -1;
-		return 0;
+	if (w->finding == NULL)
+		return w->write(fp, res, ro);
+	findings_reader_init(&rd, res);
+	for (i = 0; i < res->nfindings && rc == 0; i++) {
+		f = findings_reader_get(&rd, i);
+		if (f == NULL || w->finding(fp, f) < 0)
+			rc = -1;
 	}
-	return w->write(fp, res, ro);
+	findings_reader_fini(&rd);
+	return rc;
 }
 
 static int

@@ -5,6 +5,7 @@
 
 #include "date.h"
 #include "decimal.h"
+#include "findings.h"
 #include "report.h"
 
 static const char csv_header[] =
@@ -64,15 +65,22 @@ int
 report_csv_write(FILE *fp, const struct run_result *res,
     const struct report_opts *o)
 {
+	struct finding_reader rd;
+	const struct finding *f;
 	size_t i;
+	int rc = 0;
 
 	(void)o;
 	if (fputs(csv_header, fp) == EOF)
 		return -1;
-	for (i = 0; i < res->nfindings; i++)
-		if (csv_finding(fp, &res->findings[i]) == -1)
-			return -1;
-	if (fflush(fp) == EOF || ferror(fp))
+	findings_reader_init(&rd, res);
+	for (i = 0; i < res->nfindings && rc == 0; i++) {
+		f = findings_reader_get(&rd, i);
+		if (f == NULL || csv_finding(fp, f) == -1)
+			rc = -1;
+	}
+	findings_reader_fini(&rd);
+	if (rc < 0 || fflush(fp) == EOF || ferror(fp))
 		return -1;
 	return 0;
 }

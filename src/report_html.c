@@ -9,6 +9,7 @@
 
 #include "date.h"
 #include "decimal.h"
+#include "findings.h"
 #include "report.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -1172,16 +1173,24 @@ hw_findings_firm(struct hw *w, const struct run_result *res,
 static void
 hw_findings(struct hw *w, const struct run_result *res)
 {
-	const struct finding *f, *prev;
+	struct finding_reader rd;
+	const struct finding *f;
+	const char *prev_invoice;
+	unsigned prev_file;
 	size_t i, j;
 
 	hw_puts(w, "<section id=\"findings\"><h2>Findings</h2>\n");
 	if (res->nfindings == 0)
 		hw_puts(w, "<p class=\"empty\">No findings.</p>\n");
+	findings_reader_init(&rd, res);
 	for (i = 0; i < res->nfindings && !w->err; i = j) {
-		f = &res->findings[i];
+		f = findings_reader_get(&rd, i);
+		if (f == NULL) {
+			w->err = true;
+			break;
+		}
 		for (j = i + 1; j < res->nfindings &&
-		    strcmp(res->findings[j].firm, f->firm) == 0; j++)
+		    strcmp(findings_firm(res, j), f->firm) == 0; j++)
 			;
 		hw_findings_firm(w, res, f, j - i);
 		hw_puts(w, "<div class=\"card tight\"><table class=\"data\">"
@@ -1190,17 +1199,26 @@ hw_findings(struct hw *w, const struct run_result *res)
 		    "<th>Timekeeper</th><th>Description</th>"
 		    "<th class=\"n\">Billed</th><th class=\"n\">At risk</th>"
 		    "<th>Message</th></tr></thead>\n<tbody>\n");
-		prev = NULL;
+		/* The invoice strings live as long as res: keep the pointer. */
+		prev_invoice = NULL;
+		prev_file = 0;
 		for (; i < j && !w->err; i++) {
-			f = &res->findings[i];
-			if (prev == NULL || prev->file_index != f->file_index ||
-			    strcmp(prev->invoice, f->invoice) != 0)
+			f = findings_reader_get(&rd, i);
+			if (f == NULL) {
+				w->err = true;
+				break;
+			}
+			if (prev_invoice == NULL ||
+			    prev_file != f->file_index ||
+			    strcmp(prev_invoice, f->invoice) != 0)
 				hw_invoice_group(w, f);
 			hw_finding(w, f);
-			prev = f;
+			prev_invoice = f->invoice;
+			prev_file = f->file_index;
 		}
 		hw_puts(w, "</tbody></table></div>\n");
 	}
+	findings_reader_fini(&rd);
 	hw_puts(w, "</section>\n");
 }
 

@@ -2,10 +2,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "date.h"
 #include "decimal.h"
+#include "findings.h"
 #include "report.h"
+#include "xalloc.h"
 
 /* Deeper than the document ever nests (firms[].by_rule[] is depth 5). */
 #define JW_MAXDEPTH 8
@@ -23,29 +27,47 @@ struct jw {
 	bool     err;                /* a write failed */
 };
 
+static char *put_ulong(char *o, unsigned long v);
+static char *put_amount(char *o, int64_t v);
+
+static void
+jw_write(struct jw *w, const char *p, size_t n)
+{
+	if (!w->err && fwrite(p, 1, n, w->fp) != n)
+		w->err = true;
+}
+
 static void
 jw_puts(struct jw *w, const char *s)
 {
-	if (!w->err && fputs(s, w->fp) == EOF)
-		w->err = true;
+	jw_write(w, s, strlen(s));
+}
+
+/* The separator before a member or element, into o: at most
+ * 2 + 2 * JW_MAXDEPTH bytes. */
+static char *
+sep(struct jw *w, char *o)
+{
+	if (w->depth == 0)
+		return o;
+	if (!w->first[w->depth])
+		*o++ = ',';
+	w->first[w->depth] = false;
+	if (w->pretty) {
+		*o++ = '\n';
+		memset(o, ' ', 2 * (size_t)w->depth);
+		o += 2 * (size_t)w->depth;
+	}
+	return o;
 }
 
 /* Separates a member or element from the previous one. */
 static void
 jw_sep(struct jw *w)
 {
-	unsigned i;
+	char buf[2 + 2 * JW_MAXDEPTH];
 
-	if (w->depth == 0)
-		return;
-	if (!w->first[w->depth])
-		jw_puts(w, ",");
-	w->first[w->depth] = false;
-	if (w->pretty) {
-		jw_puts(w, "\n");
-		for (i = 0; i < w->depth; i++)
-			jw_puts(w, "  ");
-	}
+	jw_write(w, buf, (size_t)(sep(w, buf) - buf));
 }
 
 static void
@@ -58,25 +80,52 @@ jw_begin(struct jw *w, const char *open)
 static void
 jw_end(struct jw *w, const char *close)
 {
-	unsigned i;
+	char buf[2 + 2 * JW_MAXDEPTH], *o = buf;
 	bool empty = w->first[w->depth];
 
 	w->depth--;
 	if (w->pretty && !empty) {
-		jw_puts(w, "\n");
-		for (i = 0; i < w->depth; i++)
-			jw_puts(w, "  ");
+		*o++ = '\n';
+		memset(o, ' ', 2 * (size_t)w->depth);
+		o += 2 * (size_t)w->depth;
 	}
-	jw_puts(w, close);
+	*o++ = close[0];
+	jw_write(w, buf, (size_t)(o - buf));
+}
+
+/* A member's separator and key, then v[0..n) as it is, in one write.
+ * Keys are ours, short and plain ([a-z_]): they need no escaping. */
+static void
+jw_member(struct jw *w, const char *k, const char *v, size_t n)
+{
+	char buf[2 + 2 * JW_MAXDEPTH + 48 + 32], *o;
+	size_t kn = strlen(k);
+
+	if (kn > 40 || n > 32) {
+		jw_write(w, buf, (size_t)(sep(w, buf) - buf));
+		if (!w->err && report_json_string(w->fp, k) == -1)
+			w->err = true;
+		jw_puts(w, w->pretty ? ": " : ":");
+		jw_write(w, v, n);
+		return;
+	}
+	o = sep(w, buf);
+	*o++ = '"';
+	memcpy(o, k, kn);
+	o += kn;
+	*o++ = '"';
+	*o++ = ':';
+	if (w->pretty)
+		*o++ = ' ';
+	memcpy(o, v, n);
+	o += n;
+	jw_write(w, buf, (size_t)(o - buf));
 }
 
 static void
 jw_key(struct jw *w, const char *k)
 {
-	jw_sep(w);
-	if (!w->err && report_json_string(w->fp, k) == -1)
-		w->err = true;
-	jw_puts(w, w->pretty ? ": " : ":");
+	jw_member(w, k, "", 0);
 }
 
 static void
@@ -90,16 +139,15 @@ jw_str(struct jw *w, const char *k, const char *s)
 static void
 jw_ulong(struct jw *w, const char *k, unsigned long v)
 {
-	jw_key(w, k);
-	if (!w->err && fprintf(w->fp, "%lu", v) < 0)
-		w->err = true;
+	char buf[24];
+
+	jw_member(w, k, buf, (size_t)(put_ulong(buf, v) - buf));
 }
 
 static void
 jw_bool(struct jw *w, const char *k, bool v)
 {
-	jw_key(w, k);
-	jw_puts(w, v ? "true" : "false");
+	jw_member(w, k, v ? "true" : "false", v ? 4 : 5);
 }
 
 /* An amount as a number with exactly two decimals: 1684.45, -70.00. */
@@ -108,18 +156,7 @@ jw_amount(struct jw *w, const char *k, int64_t v)
 {
 	char buf[32];
 
-	jw_key(w, k);
-	jw_puts(w, dec_format(buf, v, 2, false));
-}
-
-/* Hours or other units: as many decimals as the value has, at least one. */
-static void
-jw_units(struct jw *w, const char *k, int64_t v)
-{
-	char buf[32];
-
-	jw_key(w, k);
-	jw_puts(w, dec_format_trim(buf, v, 1));
+	jw_member(w, k, buf, (size_t)(put_amount(buf, v) - buf));
 }
 
 /* A basis-point rate as a fraction with four decimals: 7500 -> 0.7500. */
@@ -145,29 +182,255 @@ jw_date(struct jw *w, const char *k, int32_t d)
 	}
 }
 
+/* ---- one finding, built in memory ------------------------------------ */
+
+/*
+ * A finding is the bulk of the output (and in JSON Lines, one write each),
+ * so it is built by hand into a buffer and written with one fwrite: the
+ * stack's for a usual finding, the heap's for a long description.  The
+ * buffer is reserved once for the worst case, so the put_ functions
+ * write without checking.
+ */
+struct jb {
+	char  *p;
+	size_t cap;
+	char   local[4096];
+};
+
+static char *
+jb_reserve(struct jb *b, size_t need)
+{
+	b->p = b->local;
+	b->cap = sizeof(b->local);
+	if (need > b->cap) {
+		b->p = xmalloc(need);
+		b->cap = need;
+	}
+	return b->p;
+}
+
+static void
+jb_free(struct jb *b)
+{
+	if (b->p != b->local)
+		free(b->p);
+}
+
+/* A JSON string: at most 6 * n + 2 bytes. */
+static char *
+put_str(char *o, const char *s, size_t n)
+{
+	size_t used;
+
+	*o++ = '"';
+	/* Each byte takes at most 6, so this does the whole string. */
+	o += report_json_escape(o, 6 * n + 6, s, n, &used);
+	*o++ = '"';
+	return o;
+}
+
+/* Decimal digits of v, right-aligned ending at end; returns the start. */
+static char *
+digits(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return end;
+}
+
+static char *
+put_digits(char *o, const char *p, const char *end)
+{
+	memcpy(o, p, (size_t)(end - p));
+	return o + (end - p);
+}
+
+/* At most 20 bytes. */
+static char *
+put_ulong(char *o, unsigned long v)
+{
+	char buf[24];
+
+	return put_digits(o, digits(buf + sizeof(buf), v), buf + sizeof(buf));
+}
+
+/* v (DEC_SCALE) with `places` decimals, as dec_format without grouping
+ * (at most 26 bytes); v must already be rounded to them. */
+static char *
+put_decimal(char *o, int64_t v, unsigned places)
+{
+	static const uint64_t pow10[] = {1, 10, 100, 1000, 10000};
+	char buf[40], *end = buf + sizeof(buf), *p = end;
+	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	uint64_t ip = mag / 10000, fp = (mag % 10000) / pow10[4 - places];
+	unsigned i;
+
+	for (i = 0; i < places; i++) {
+		*--p = (char)('0' + fp % 10);
+		fp /= 10;
+	}
+	if (places > 0)
+		*--p = '.';
+	p = digits(p, ip);
+	if (v < 0 && mag != 0)
+		*--p = '-';
+	return put_digits(o, p, end);
+}
+
+/* As dec_format(v, 2, false). */
+static char *
+put_amount(char *o, int64_t v)
+{
+	return put_decimal(o, dec_round(v, 2), 2);
+}
+
+/* As dec_format_trim(v, 1): as many decimals as v has, at least one. */
+static char *
+put_units(char *o, int64_t v)
+{
+	static const int64_t pow10[] = {1, 10, 100, 1000, 10000};
+	unsigned places = 4;
+
+	while (places > 1 && v % pow10[4 - places + 1] == 0)
+		places--;
+	return put_decimal(o, v, places);
+}
+
+/* "YYYY-MM-DD" or null: at most 12 bytes. */
+static char *
+put_date(char *o, int32_t d)
+{
+	char buf[16];
+	int y, m, dd;
+
+	if (d == DATE_NONE) {
+		memcpy(o, "null", 4);
+		return o + 4;
+	}
+	date_to_ymd(d, &y, &m, &dd);
+	if (y < 0 || y > 9999) {
+		date_format(buf, d);
+		return put_str(o, buf, strlen(buf));
+	}
+	o[0] = '"';
+	o[1] = (char)('0' + y / 1000);
+	o[2] = (char)('0' + y / 100 % 10);
+	o[3] = (char)('0' + y / 10 % 10);
+	o[4] = (char)('0' + y % 10);
+	o[5] = '-';
+	o[6] = (char)('0' + m / 10);
+	o[7] = (char)('0' + m % 10);
+	o[8] = '-';
+	o[9] = (char)('0' + dd / 10);
+	o[10] = (char)('0' + dd % 10);
+	o[11] = '"';
+	return o + 12;
+}
+
+/* The separator and key of a member, compact `,"key":` or pretty on a
+ * line of its own, indented `in` bytes: at most in + 6 + strlen(key). */
+static char *
+put_key(char *o, const char *key, size_t klen, size_t in, bool first)
+{
+	if (!first)
+		*o++ = ',';
+	if (in > 0) {
+		*o++ = '\n';
+		memset(o, ' ', in);
+		o += in;
+	}
+	*o++ = '"';
+	memcpy(o, key, klen);
+	o += klen;
+	*o++ = '"';
+	*o++ = ':';
+	if (in > 0)
+		*o++ = ' ';
+	return o;
+}
+
+#define KEY(o, k, first) put_key(o, k, sizeof(k) - 1, in, first)
+
+/* The members of a finding in order: strings, then the rest. */
+enum { JF_RULE, JF_CHECK, JF_SEVERITY, JF_CLAUSE, JF_FIRM, JF_FIRM_NAME,
+	JF_INVOICE, JF_MATTER, JF_LINE, JF_FILE, JF_TIMEKEEPER,
+	JF_DESCRIPTION, JF_MESSAGE, JF__COUNT };
+
+/*
+ * f as one object, members indented for depth `depth` when pretty (for
+ * the document) or compact (JSON Lines), then `tail`, into b.  Returns
+ * the length.
+ */
+static size_t
+jb_finding(struct jb *b, const struct finding *f, bool pretty,
+    unsigned depth, const char *tail)
+{
+	static const char *const keys[] = {"rule", "check", "severity",
+		"clause", "firm", "firm_name", "invoice", "matter", "line",
+		"file"};
+	const char *s[JF__COUNT] = {f->rule, f->check,
+		severity_name(f->severity), f->clause, f->firm, f->firm_name,
+		f->invoice, f->matter, f->line, f->file, f->timekeeper,
+		f->description, f->message};
+	size_t len[JF__COUNT], in = pretty ? 2 * (size_t)(depth + 1) : 0;
+	size_t need, tlen = strlen(tail), i;
+	char *o;
+
+	/* The braces, 18 keys of at most 11 bytes, 4 numbers of at most 26
+	 * bytes and the date. */
+	need = 1 + 18 * (in + 17) + 4 * 26 + 12 + in + tlen;
+	for (i = 0; i < JF__COUNT; i++) {
+		len[i] = strlen(s[i]);
+		need += 6 * len[i] + 2;
+	}
+	o = jb_reserve(b, need);
+	*o++ = '{';
+	for (i = 0; i <= JF_FILE; i++) {
+		o = put_key(o, keys[i], strlen(keys[i]), in, i == 0);
+		o = put_str(o, s[i], len[i]);
+	}
+	o = KEY(o, "row", false);
+	o = put_ulong(o, f->row);
+	o = KEY(o, "timekeeper", false);
+	o = put_str(o, s[JF_TIMEKEEPER], len[JF_TIMEKEEPER]);
+	o = KEY(o, "date", false);
+	o = put_date(o, f->date);
+	o = KEY(o, "description", false);
+	o = put_str(o, s[JF_DESCRIPTION], len[JF_DESCRIPTION]);
+	o = KEY(o, "units", false);
+	o = put_units(o, f->units);
+	o = KEY(o, "billed", false);
+	o = put_amount(o, f->billed);
+	o = KEY(o, "at_risk", false);
+	o = put_amount(o, f->at_risk);
+	o = KEY(o, "message", false);
+	o = put_str(o, s[JF_MESSAGE], len[JF_MESSAGE]);
+	if (pretty) {
+		/* The closing brace at the depth of the object itself. */
+		*o++ = '\n';
+		memset(o, ' ', in - 2);
+		o += in - 2;
+	}
+	*o++ = '}';
+	memcpy(o, tail, tlen);
+	o += tlen;
+	return (size_t)(o - b->p);
+}
+
+#undef KEY
+
+/* Writes f as a member of w's current array (after jw_sep). */
 static void
 jw_finding(struct jw *w, const struct finding *f)
 {
-	jw_begin(w, "{");
-	jw_str(w, "rule", f->rule);
-	jw_str(w, "check", f->check);
-	jw_str(w, "severity", severity_name(f->severity));
-	jw_str(w, "clause", f->clause);
-	jw_str(w, "firm", f->firm);
-	jw_str(w, "firm_name", f->firm_name);
-	jw_str(w, "invoice", f->invoice);
-	jw_str(w, "matter", f->matter);
-	jw_str(w, "line", f->line);
-	jw_str(w, "file", f->file);
-	jw_ulong(w, "row", f->row);
-	jw_str(w, "timekeeper", f->timekeeper);
-	jw_date(w, "date", f->date);
-	jw_str(w, "description", f->description);
-	jw_units(w, "units", f->units);
-	jw_amount(w, "billed", f->billed);
-	jw_amount(w, "at_risk", f->at_risk);
-	jw_str(w, "message", f->message);
-	jw_end(w, "}");
+	struct jb b;
+	size_t n = jb_finding(&b, f, w->pretty, w->depth, "");
+
+	if (!w->err && fwrite(b.p, 1, n, w->fp) != n)
+		w->err = true;
+	jb_free(&b);
 }
 
 static void
@@ -362,6 +625,8 @@ report_json_write(FILE *fp, const struct run_result *res,
     const struct report_opts *o)
 {
 	struct jw w = { .fp = fp, .pretty = true };
+	struct finding_reader rd;
+	const struct finding *f;
 	size_t i;
 
 	(void)o;
@@ -385,10 +650,17 @@ report_json_write(FILE *fp, const struct run_result *res,
 
 	jw_key(&w, "findings");
 	jw_begin(&w, "[");
+	findings_reader_init(&rd, res);
 	for (i = 0; i < res->nfindings && !w.err; i++) {
+		f = findings_reader_get(&rd, i);
+		if (f == NULL) {
+			w.err = true;
+			break;
+		}
 		jw_sep(&w);
-		jw_finding(&w, &res->findings[i]);
+		jw_finding(&w, f);
 	}
+	findings_reader_fini(&rd);
 	jw_end(&w, "]");
 
 	jw_key(&w, "invoices");
@@ -445,11 +717,12 @@ report_json_write(FILE *fp, const struct run_result *res,
 int
 report_jsonl_finding(FILE *fp, const struct finding *f)
 {
-	struct jw w = { .fp = fp, .pretty = false };
+	struct jb b;
+	size_t n = jb_finding(&b, f, false, 0, "\n");
+	int rc = 0;
 
-	jw_finding(&w, f);
-	jw_puts(&w, "\n");
-	if (w.err || fflush(fp) == EOF || ferror(fp))
-		return -1;
-	return 0;
+	if (fwrite(b.p, 1, n, fp) != n || fflush(fp) == EOF || ferror(fp))
+		rc = -1;
+	jb_free(&b);
+	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "date.h"
 #include "decimal.h"
+#include "findings.h"
 #include "report.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -374,11 +375,22 @@ bucket(size_t *out, size_t *off, const size_t *key, size_t n, size_t ngroups)
 	free(next);
 }
 
-static void
-groups_init(struct groups *g, const struct run_result *res)
+static void groups_fini(struct groups *);
+
+/*
+ * Groups the findings under their invoices and firms, and measures the
+ * columns of their rows: one pass over the findings, which may have to
+ * be read back from a file.  -1 when they cannot be (g is then freed).
+ */
+static int
+groups_init(struct groups *g, struct fwidths *fw,
+    const struct run_result *res)
 {
 	const struct invoice_summary **sorted;
+	struct finding_reader rd;
+	const struct finding *f;
 	size_t *key, *own, i, n;
+	int rc = 0;
 
 	g->ngroups = res->nfirms + 1;
 	n = zmax(res->ninvoices, res->nfindings);
@@ -396,23 +408,40 @@ groups_init(struct groups *g, const struct run_result *res)
 		sorted[i] = &res->invoices[i];
 	if (res->ninvoices > 1)
 		qsort(sorted, res->ninvoices, sizeof(*sorted), inv_cmp);
-	for (i = 0; i < res->nfindings; i++)
-		own[i] = owner(res, sorted, &res->findings[i]);
+	fw->rule = fw->msg = fw->amount = 0;
+	findings_reader_init(&rd, res);
+	for (i = 0; i < res->nfindings; i++) {
+		f = findings_reader_get(&rd, i);
+		if (f == NULL) {
+			rc = -1;
+			break;
+		}
+		own[i] = owner(res, sorted, f);
+		/* Findings of no invoice still print, after their firm's
+		 * invoices. */
+		key[i] = own[i] == SIZE_MAX ? firm_group(res, f->firm) :
+		    SIZE_MAX;
+		fw->rule = zmax(fw->rule, text_width(f->rule));
+		fw->msg = zmax(fw->msg, text_width_max(f->message, MSG_MAX));
+		fw->amount = zmax(fw->amount, amount_width(f->at_risk));
+	}
+	findings_reader_fini(&rd);
 	free(sorted);
 
 	g->fnd = xmalloc((res->nfindings + 1) * sizeof(*g->fnd));
 	g->fnd_off = xmalloc((res->ninvoices + 1) * sizeof(*g->fnd_off));
-	bucket(g->fnd, g->fnd_off, own, res->nfindings, res->ninvoices);
-
-	/* Findings of no invoice still print, after their firm's invoices. */
-	for (i = 0; i < res->nfindings; i++)
-		key[i] = own[i] == SIZE_MAX ?
-		    firm_group(res, res->findings[i].firm) : SIZE_MAX;
 	g->orph = xmalloc((res->nfindings + 1) * sizeof(*g->orph));
 	g->orph_off = xmalloc((g->ngroups + 1) * sizeof(*g->orph_off));
-	bucket(g->orph, g->orph_off, key, res->nfindings, g->ngroups);
+	if (rc == 0) {
+		bucket(g->fnd, g->fnd_off, own, res->nfindings,
+		    res->ninvoices);
+		bucket(g->orph, g->orph_off, key, res->nfindings, g->ngroups);
+	}
 	free(own);
 	free(key);
+	if (rc < 0)
+		groups_fini(g);
+	return rc;
 }
 
 static void
@@ -427,21 +456,6 @@ groups_fini(struct groups *g)
 }
 
 /* ---- Findings --------------------------------------------------------- */
-
-static void
-fwidths_init(struct fwidths *fw, const struct run_result *res)
-{
-	const struct finding *f;
-	size_t i;
-
-	fw->rule = fw->msg = fw->amount = 0;
-	for (i = 0; i < res->nfindings; i++) {
-		f = &res->findings[i];
-		fw->rule = zmax(fw->rule, text_width(f->rule));
-		fw->msg = zmax(fw->msg, text_width_max(f->message, MSG_MAX));
-		fw->amount = zmax(fw->amount, amount_width(f->at_risk));
-	}
-}
 
 /* "    line 14  2024-12-11  HK101 Kline, Harold  3.5 h  "Analyze ..."" */
 static void
@@ -510,19 +524,25 @@ tw_finding(struct tw *w, const struct finding *f, const struct fwidths *fw)
 
 /* The findings fnd[0..n), one line header per line they sit on. */
 static void
-tw_findings(struct tw *w, const struct run_result *res, const size_t *fnd,
+tw_findings(struct tw *w, struct finding_reader *rd, const size_t *fnd,
     size_t n, const struct fwidths *fw)
 {
-	const struct finding *f, *prev = NULL;
+	const struct finding *f;
+	unsigned file = 0;
+	unsigned long row = 0;
 	size_t i;
 
 	for (i = 0; i < n && !w->err; i++) {
-		f = &res->findings[fnd[i]];
-		if (prev == NULL || prev->file_index != f->file_index ||
-		    prev->row != f->row)
+		f = findings_reader_get(rd, fnd[i]);
+		if (f == NULL) {
+			w->err = true;
+			break;
+		}
+		if (i == 0 || file != f->file_index || row != f->row)
 			tw_line_header(w, f);
 		tw_finding(w, f, fw);
-		prev = f;
+		file = f->file_index;
+		row = f->row;
 	}
 }
 
@@ -628,7 +648,7 @@ tw_by_rule(struct tw *w, const struct firm_summary *fs)
 /* Group g: a firm of the summary, or (the last) every firm that is not. */
 static void
 tw_firm(struct tw *w, const struct run_result *res, const struct groups *g,
-    size_t grp, const struct fwidths *fw)
+    size_t grp, const struct fwidths *fw, struct finding_reader *rd)
 {
 	const struct firm_summary *fs = NULL;
 	const size_t *inv = g->inv + g->inv_off[grp];
@@ -651,12 +671,12 @@ tw_firm(struct tw *w, const struct run_result *res, const struct groups *g,
 	for (i = 0; i < ninv && !w->err; i++) {
 		k = inv[i];
 		tw_invoice(w, &res->invoices[k], &iw);
-		tw_findings(w, res, g->fnd + g->fnd_off[k],
+		tw_findings(w, rd, g->fnd + g->fnd_off[k],
 		    g->fnd_off[k + 1] - g->fnd_off[k], fw);
 	}
 	if (norph > 0) {
 		tw_puts(w, "  Findings outside the invoices above\n");
-		tw_findings(w, res, orph, norph, fw);
+		tw_findings(w, rd, orph, norph, fw);
 	}
 	if (fs != NULL)
 		tw_by_rule(w, fs);
@@ -831,13 +851,15 @@ report_text_write(FILE *fp, const struct run_result *res,
     const struct report_opts *o)
 {
 	struct tw w = { .fp = fp, .color = o != NULL && o->color };
+	struct finding_reader rd;
 	struct groups g;
 	struct fwidths fw;
 	size_t grp;
 	bool any = false;
 
-	groups_init(&g, res);
-	fwidths_init(&fw, res);
+	if (groups_init(&g, &fw, res) < 0)
+		return -1;
+	findings_reader_init(&rd, res);
 	for (grp = 0; grp < g.ngroups && !w.err; grp++) {
 		/* The last group (firms not in the summary) is mostly empty. */
 		if (grp == res->nfirms &&
@@ -846,9 +868,10 @@ report_text_write(FILE *fp, const struct run_result *res,
 			break;
 		if (any)
 			tw_puts(&w, "\n");
-		tw_firm(&w, res, &g, grp, &fw);
+		tw_firm(&w, res, &g, grp, &fw, &rd);
 		any = true;
 	}
+	findings_reader_fini(&rd);
 	groups_fini(&g);
 	if (!any)
 		tw_puts(&w, "No invoices were checked.\n");

@@ -8,13 +8,19 @@
 #include <string.h>
 
 #include "engine.h"
+#include "findings.h"
 #include "input.h"
 #include "rules.h"
 
+/* Findings handed out by finding_at stay valid for RUN_READERS calls. */
+#define RUN_READERS 8
+
 struct run {
-	rule_set          *rs;
-	engine            *e;
-	struct run_result *res;
+	rule_set             *rs;
+	engine               *e;
+	struct run_result    *res;
+	struct finding_reader rd[RUN_READERS], scan;
+	unsigned              next;
 };
 
 /* A LEDES 1998B file: the two header records, then the given records. */
@@ -37,6 +43,17 @@ struct run {
 	"20260405|" inv "|C1|M1|" tot "|20260301|20260331|Services|" no \
 	"|E|" qty "|0|" total "|" date "||" code "|||" desc "|" firm "|" cost \
 	"|||CM-1[]\n"
+
+/* Readies finding_at and finding_of once r->res is set. */
+static inline void
+run_readers_init(struct run *r)
+{
+	unsigned i;
+
+	for (i = 0; i < RUN_READERS; i++)
+		findings_reader_init(&r->rd[i], r->res);
+	findings_reader_init(&r->scan, r->res);
+}
 
 /* Loads rules and runs them over each text (one input per text, up to
  * 4; NULL ends the list).  Asserts the rules load.  Free with run_free. */
@@ -74,6 +91,7 @@ run_texts(struct run *r, const char *rules_yaml, const char *const *texts,
 		input_reader_free(ir);
 	}
 	r->res = engine_finish(r->e);
+	run_readers_init(r);
 }
 
 static inline void
@@ -87,30 +105,55 @@ run_one(struct run *r, const char *rules_yaml, const char *text)
 static inline void
 run_free(struct run *r)
 {
+	unsigned i;
+
+	for (i = 0; i < RUN_READERS; i++)
+		findings_reader_fini(&r->rd[i]);
+	findings_reader_fini(&r->scan);
 	run_result_free(r->res);
 	engine_free(r->e);
 	rules_free(r->rs);
 }
 
+/* The k-th finding of the run (asserted readable). */
+static inline const struct finding *
+finding_at(struct run *r, size_t k)
+{
+	const struct finding *f;
+
+	assert_true(k < r->res->nfindings);
+	f = findings_reader_get(&r->rd[r->next++ % RUN_READERS], k);
+	assert_non_null(f);
+	return f;
+}
+
 /* The i-th finding of rule `rule`, or NULL. */
 static inline const struct finding *
-finding_of(const struct run *r, const char *rule, size_t i)
+finding_of(struct run *r, const char *rule, size_t i)
 {
+	const struct finding *f;
 	size_t k;
 
-	for (k = 0; k < r->res->nfindings; k++)
-		if (strcmp(r->res->findings[k].rule, rule) == 0 && i-- == 0)
-			return &r->res->findings[k];
+	for (k = 0; k < r->res->nfindings; k++) {
+		f = findings_reader_get(&r->scan, k);
+		assert_non_null(f);
+		if (strcmp(f->rule, rule) == 0 && i-- == 0)
+			return finding_at(r, k);
+	}
 	return NULL;
 }
 
 static inline size_t
-count_of(const struct run *r, const char *rule)
+count_of(struct run *r, const char *rule)
 {
+	const struct finding *f;
 	size_t k, n = 0;
 
-	for (k = 0; k < r->res->nfindings; k++)
-		n += strcmp(r->res->findings[k].rule, rule) == 0;
+	for (k = 0; k < r->res->nfindings; k++) {
+		f = findings_reader_get(&r->scan, k);
+		assert_non_null(f);
+		n += strcmp(f->rule, rule) == 0;
+	}
 	return n;
 }
 

@@ -651,7 +651,7 @@ labelled_set__block_and_vague__precision_and_recall_at_least_95(
 	assert_non_null(flag_block);
 	assert_non_null(flag_vague);
 	for (i = 0; i < run.res->nfindings; i++) {
-		const struct finding *f = &run.res->findings[i];
+		const struct finding *f = finding_at(&run, i);
 		size_t k = strtoul(f->line, NULL, 10);
 
 		assert_true(k >= 1 && k <= n);

@@ -132,8 +132,8 @@ engine__findings__sorted_by_firm_then_input_order(void **state)
 	(void)state;
 	run_texts(&r, rules_two_checks, texts, NULL);
 	assert_int_equal(r.res->nfindings, 2); /* F2's inc is disabled */
-	assert_string_equal(r.res->findings[0].invoice, "A1");
-	assert_string_equal(r.res->findings[1].invoice, "A2");
+	assert_string_equal(finding_at(&r, 0)->invoice, "A1");
+	assert_string_equal(finding_at(&r, 1)->invoice, "A2");
 	assert_int_equal(r.res->ninvoices, 3);
 	assert_string_equal(r.res->invoices[2].firm, F2);
 	assert_int_equal(r.res->nfirms, 2);

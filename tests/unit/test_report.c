@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "date.h"
+#include "decimal.h"
+#include "fixture_store.h"
 #include "report.h"
 #include "utf8.h"
 
@@ -197,7 +199,6 @@ fixture(struct run_result *res)
 		.rules_sha256 = "ab12",
 		.currency = "USD",
 		.inputs = fx_inputs, .ninputs = 2,
-		.findings = fx_findings, .nfindings = 4,
 		.invoices = fx_invoices, .ninvoices = 3,
 		.firms = fx_firms, .nfirms = 2,
 		.errors = fx_errors, .nerrors = 1,
@@ -206,6 +207,7 @@ fixture(struct run_result *res)
 		.billed = D(19920, 50), .at_risk = D(1761, 5),
 		.count_by_severity = { 1, 1, 2 }
 	};
+	fixture_store(res, fx_findings, 4);
 }
 
 /* An empty run: every string "", every count 0. */
@@ -578,6 +580,7 @@ static const char jsonl_expected[] =
 static void
 report_jsonl_finding__fixture__one_exact_line_each(void **state)
 {
+	struct finding_reader rd;
 	struct run_result res;
 	struct mem m;
 	size_t i;
@@ -585,9 +588,11 @@ report_jsonl_finding__fixture__one_exact_line_each(void **state)
 	(void)state;
 	fixture(&res);
 	mem_open(&m);
+	findings_reader_init(&rd, &res);
 	for (i = 0; i < res.nfindings; i++)
-		assert_int_equal(
-		    report_jsonl_finding(m.fp, &res.findings[i]), 0);
+		assert_int_equal(report_jsonl_finding(m.fp,
+		    findings_reader_get(&rd, i)), 0);
+	findings_reader_fini(&rd);
 	assert_int_equal(report_writer_for("jsonl")->write(m.fp, &res, NULL),
 	    0);
 	mem_close(&m);
@@ -923,7 +928,7 @@ report_jsonl_finding__dev_full__returns_minus_one(void **state)
 	fp = fopen("/dev/full", "w");
 	if (fp == NULL)
 		skip();
-	assert_int_equal(report_jsonl_finding(fp, &res.findings[0]), -1);
+	assert_int_equal(report_jsonl_finding(fp, &fx_findings[0]), -1);
 	(void)fclose(fp);
 }
 
@@ -941,6 +946,214 @@ report_escapers__dev_full_unbuffered__return_minus_one(void **state)
 	assert_int_equal(report_csv_field(fp, "a,\"b", false), -1);
 	assert_int_equal(report_csv_field(fp, "ab", false), -1);
 	(void)fclose(fp);
+}
+
+/* ---- The hand-built JSON: the same bytes as the stdio version -------- */
+
+/* The escaping as it was written byte by byte: the reference. */
+static size_t
+ref_escape(char *out, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, o = 0, len;
+
+	for (i = 0; i < n; i += len) {
+		len = 1;
+		if (u[i] == '"' || u[i] == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)u[i];
+		} else if (u[i] == '\n' || u[i] == '\r' || u[i] == '\t' ||
+		    u[i] == '\b' || u[i] == '\f') {
+			out[o++] = '\\';
+			out[o++] = u[i] == '\n' ? 'n' : u[i] == '\r' ? 'r' :
+			    u[i] == '\t' ? 't' : u[i] == '\b' ? 'b' : 'f';
+		} else if (u[i] < 0x20 || u[i] == '<' || u[i] == '>' ||
+		    u[i] == '&') {
+			o += (size_t)sprintf(out + o, "\\u%04x", u[i]);
+		} else if (u[i] >= 0x80) {
+			len = utf8_valid_prefix(s + i, n - i);
+			if (len == 0) {
+				len = 1;
+				memcpy(out + o, "\\ufffd", 6);
+				o += 6;
+			} else if (len == 3 && u[i] == 0xe2 &&
+			    u[i + 1] == 0x80 &&
+			    (u[i + 2] == 0xa8 || u[i + 2] == 0xa9)) {
+				memcpy(out + o, u[i + 2] == 0xa8 ? "\\u2028" :
+				    "\\u2029", 6);
+				o += 6;
+			} else {
+				memcpy(out + o, s + i, len);
+				o += len;
+			}
+		} else {
+			out[o++] = (char)u[i];
+		}
+	}
+	return o;
+}
+
+static void
+report_json_escape__each_byte_at_each_offset__as_reference(void **state)
+{
+	static const char *const special[] = {"\x01", "\x1f", "\n", "\t",
+		"\"", "\\", "<", ">", "&", "\x7f", " ", "~", "\xc3\xa9",
+		"\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2\x80\xaa", "\xff",
+		"\xc3", "\xf0\x9f\x98\x80", "\xed\xa0\x80", "'", "\x26\x22"};
+	char in[64], got[512], want[512];
+	size_t k, pos, n, used, gn, wn;
+
+	(void)state;
+	for (k = 0; k < sizeof(special) / sizeof(special[0]); k++) {
+		for (pos = 0; pos < 24; pos++) {
+			memset(in, 'a', pos);
+			n = strlen(special[k]);
+			memcpy(in + pos, special[k], n);
+			memset(in + pos + n, 'b', 19);
+			n += pos + 19;
+			gn = report_json_escape(got, sizeof(got), in, n, &used);
+			wn = ref_escape(want, in, n);
+			assert_int_equal(used, n);
+			assert_int_equal(gn, wn);
+			assert_memory_equal(got, want, wn);
+		}
+	}
+}
+
+static void
+report_json_escape__little_room__whole_characters_only(void **state)
+{
+	static const char in[] = "ab\xc3\xa9<\xe2\x80\xa8z";
+	char out[16];
+	size_t used, n;
+
+	(void)state;
+	/* Fewer than 6 bytes of room: nothing. */
+	assert_int_equal(report_json_escape(out, 5, in, sizeof(in) - 1,
+	    &used), 0);
+	assert_int_equal(used, 0);
+	/* Only while 6 bytes are left: "ab", then U+00E9 would leave 2. */
+	n = report_json_escape(out, 6, in, sizeof(in) - 1, &used);
+	assert_int_equal(n, 2);
+	assert_int_equal(used, 2);
+	assert_memory_equal(out, "ab", 2);
+	n = report_json_escape(out, 12, in + 2, sizeof(in) - 3, &used);
+	assert_int_equal(n, 8);
+	assert_int_equal(used, 3);
+	assert_memory_equal(out, "\xc3\xa9\\u003c", 8);
+	n = report_json_escape(out, 12, in + 5, sizeof(in) - 6, &used);
+	assert_int_equal(n, 7);
+	assert_int_equal(used, 4);
+	assert_memory_equal(out, "\\u2028z", 7);
+}
+
+/* The value of "key": in one JSON Lines object, up to the next , or }. */
+static void
+member(const char *line, const char *key, char *out, size_t size)
+{
+	char pat[32];
+	const char *p;
+	size_t n;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(line, pat);
+	assert_non_null(p);
+	p += strlen(pat);
+	n = strcspn(p, ",}");
+	assert_true(n < size);
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+static void
+report_jsonl_finding__numbers_and_dates__as_dec_format(void **state)
+{
+	static const int64_t v[] = {0, 1, -1, 49, 50, 51, -49, -50, -51, 99,
+		100, -100, 149, 150, -150, 12345678, -12345678, 10000,
+		-10000, 25000, 123456789012345, INT64_MAX, INT64_MIN,
+		INT64_MAX - 49, INT64_MIN + 49, 1000, 1200, 1230};
+	const int32_t d[] = {DATE_NONE, 0, -1, date_from_ymd(1900, 1, 1),
+		date_from_ymd(2199, 12, 31), date_from_ymd(2024, 2, 29),
+		-800000, 3000000};
+	struct run_result res;
+	struct finding f;
+	struct mem m;
+	char got[64], want[64];
+	size_t i;
+
+	(void)state;
+	fixture(&res);
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		f = fx_findings[0];
+		f.billed = v[i];
+		f.at_risk = v[(i + 1) % (sizeof(v) / sizeof(v[0]))];
+		f.units = v[i];
+		f.row = (unsigned long)v[i];
+		mem_open(&m);
+		assert_int_equal(report_jsonl_finding(m.fp, &f), 0);
+		mem_close(&m);
+		member(m.buf, "billed", got, sizeof(got));
+		assert_string_equal(got, dec_format(want, v[i], 2, false));
+		member(m.buf, "at_risk", got, sizeof(got));
+		assert_string_equal(got, dec_format(want, f.at_risk, 2,
+		    false));
+		member(m.buf, "units", got, sizeof(got));
+		assert_string_equal(got, dec_format_trim(want, v[i], 1));
+		member(m.buf, "row", got, sizeof(got));
+		snprintf(want, sizeof(want), "%lu", (unsigned long)v[i]);
+		assert_string_equal(got, want);
+		free(m.buf);
+	}
+	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+		f = fx_findings[0];
+		f.date = d[i];
+		mem_open(&m);
+		assert_int_equal(report_jsonl_finding(m.fp, &f), 0);
+		mem_close(&m);
+		member(m.buf, "date", got, sizeof(got));
+		if (d[i] == DATE_NONE) {
+			assert_string_equal(got, "null");
+		} else {
+			snprintf(want, sizeof(want), "\"%s\"",
+			    date_format(want + 40, d[i]));
+			assert_string_equal(got, want);
+		}
+		free(m.buf);
+	}
+}
+
+/* A description far past the stack buffer, every byte escaped. */
+static void
+report_jsonl_finding__huge_escaped_description__exact(void **state)
+{
+	struct run_result res;
+	struct finding f;
+	struct mem m;
+	char *desc = malloc(100001), *want = malloc(600010), *p;
+	size_t n;
+
+	(void)state;
+	assert_non_null(desc);
+	assert_non_null(want);
+	memset(desc, '<', 100000);
+	desc[100000] = '\0';
+	fixture(&res);
+	f = fx_findings[0];
+	f.description = desc;
+	mem_open(&m);
+	assert_int_equal(report_jsonl_finding(m.fp, &f), 0);
+	mem_close(&m);
+	want[0] = '"';
+	n = 1 + ref_escape(want + 1, desc, 100000);
+	want[n++] = '"';
+	want[n] = '\0';
+	p = strstr(m.buf, "\"description\":");
+	assert_non_null(p);
+	assert_memory_equal(p + 14, want, n);
+	assert_int_equal(p[14 + n], ',');
+	free(m.buf);
+	free(want);
+	free(desc);
 }
 
 int
@@ -990,6 +1203,14 @@ main(void)
 		    report_jsonl_finding__dev_full__returns_minus_one),
 		cmocka_unit_test(
 		    report_escapers__dev_full_unbuffered__return_minus_one),
+		cmocka_unit_test(
+		    report_json_escape__each_byte_at_each_offset__as_reference),
+		cmocka_unit_test(
+		    report_json_escape__little_room__whole_characters_only),
+		cmocka_unit_test(
+		    report_jsonl_finding__numbers_and_dates__as_dec_format),
+		cmocka_unit_test(
+		    report_jsonl_finding__huge_escaped_description__exact),
 	};
 
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "fixture_store.h"
 #include "report.h"
 
 #define D(units, cents) ((int64_t)(units) * 10000 + (int64_t)(cents) * 100)
@@ -160,7 +161,6 @@ fixture(struct run_result *res)
 		.rules_sha256 = "ab12",
 		.currency = "USD",
 		.inputs = fx_inputs, .ninputs = 1,
-		.findings = fx_findings, .nfindings = 3,
 		.invoices = fx_invoices, .ninvoices = 3,
 		.firms = fx_firms, .nfirms = 2,
 		.errors = fx_errors, .nerrors = 1,
@@ -169,6 +169,7 @@ fixture(struct run_result *res)
 		.billed = D(7500, 0), .at_risk = D(240, 0),
 		.count_by_severity = { 0, 1, 2 }
 	};
+	fixture_store(res, fx_findings, 3);
 }
 
 /* ---- Helpers ---------------------------------------------------------- */
@@ -471,6 +472,7 @@ report_html_write__long_text__cut_with_ellipsis(void **state)
 	desc[5000] = '\0';
 	fixture(&res);
 	fx_findings[1].description = desc;
+	fixture_store(&res, fx_findings, 3);
 	out = render(&res);
 	/* 999 glyphs and U+2026. */
 	assert_non_null(strstr(out, ">xxxxxxxx"));
