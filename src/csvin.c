@@ -1110,7 +1110,7 @@ csvin_header_field(struct csv_reader *r, struct text t)
 
 /* A field csvin_on_field keeps nothing of: of the header, or before the
  * record is known not to be blank. */
-static void
+static void __attribute__((noinline))
 csvin_field_other(struct csv_reader *r, struct text t)
 {
 	t = text_trim(t.p, t.n);
@@ -1141,9 +1141,10 @@ csvin_on_field(void *data, size_t len, void *ctx)
 		return;
 	}
 	/* libcsv drops the spaces and tabs around a field outside quotes,
-	 * so only a quoted field's ends can be blank. */
-	if (len > 0 && (is_blank_byte((unsigned char)t.p[0]) ||
-	    is_blank_byte((unsigned char)t.p[len - 1])))
+	 * so only a quoted field's ends can be blank (or, rarely, another
+	 * control byte, which text_trim keeps). */
+	if (len > 0 && ((unsigned char)t.p[0] <= ' ' ||
+	    (unsigned char)t.p[len - 1] <= ' '))
 		t = text_trim(t.p, t.n);
 	if (t.n > 0)
 		r->rec_nonblank = true;
