@@ -12,7 +12,9 @@
 /* What a reader hands on.  Called synchronously from feed/finish. */
 struct input_sink {
 	void *ctx;
-	/* A record that was read; the line may be modified by the callee. */
+	/* A record that was read.  The callee must leave the line as it
+	 * is: a reader may hand the same struct again, rewriting only what
+	 * differs from the last line (csvin.c does). */
 	void (*on_line)(void *ctx, struct invoice_line *line);
 	/* A record that could not be read: counted as rejected. */
 	void (*on_reject)(void *ctx, const struct diag *d);

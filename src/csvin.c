@@ -18,6 +18,8 @@
 #define CSVIN_QUOTE    60   /* bytes of an offending value shown */
 #define CSVIN_HDR_SHOW 240  /* bytes of the header shown in an error */
 #define CSVIN_NONE     ((size_t)-1)
+#define CSVIN_MEMO_KEY 22   /* longest text a memo keeps */
+#define CSVIN_MEMO_BITS 6   /* a memo keeps 1 << CSVIN_MEMO_BITS texts */
 
 /*
  * Header names that are not LEDES field names.  Matched ignoring case,
@@ -173,6 +175,28 @@ struct span {
 	size_t off, len;
 };
 
+/*
+ * Texts one column's converter read lately and what it made of them, in
+ * a small table indexed by a hash of the text (a new text takes over its
+ * slot).  Exports repeat the invoice's dates and totals on every line,
+ * and a month's days, a firm's rates and classes and the usual hours
+ * over and over, so most fields are not converted again.  Only readings
+ * that succeeded are kept; the converters are pure, so a hit is exact.
+ */
+struct memo_slot {
+	unsigned char n;                 /* key bytes; 0 = empty */
+	bool          rounded;           /* the number had too many decimals */
+	char          key[CSVIN_MEMO_KEY];
+	union {
+		int64_t     v;               /* the number or day */
+		const char *cls;             /* the class (class memos) */
+	} u;
+};
+
+struct memo {
+	struct memo_slot slot[1 << CSVIN_MEMO_BITS];
+};
+
 struct csv_reader {
 	const char                *name;  /* display name, borrowed */
 	const char                *base;  /* name after the last '/' */
@@ -210,12 +234,13 @@ struct csv_reader {
 	size_t                     fld_cap;
 	size_t                     nfields;    /* fields seen, even unstored */
 	bool                       rec_nonblank;
+	bool                       rec_nul;    /* a NUL byte was fed */
 
 	/* The header, once read. */
 	bool                       header_done;
 	bool                       failed;      /* the file cannot be read */
 	size_t                     ncols;
-	bool                      *col_used;    /* ncols: a field maps here */
+	unsigned char             *col_field;   /* ncols: field or F__COUNT */
 	size_t                     col_of[F__COUNT]; /* or CSVIN_NONE */
 	unsigned char              mapped[F__COUNT]; /* fields with a column */
 	size_t                     nmapped;
@@ -228,13 +253,16 @@ struct csv_reader {
 	unsigned long              data_no;      /* data records so far */
 	char                       line_no[24];  /* LINE_ITEM_NUMBER text */
 	struct input_counts        own_counts;   /* when counts is NULL */
+	struct memo                num_memo[N__COUNT];
+	struct memo                date_memo[4]; /* line, invoice, start, end */
+	struct memo                cls_memo;
 	struct invoice_line        out;      /* the line handed to on_line */
 };
 
 static const struct input_opts csvin_no_opts;
 static const struct input_sink csvin_no_sink;
 
-static bool
+static inline bool
 is_blank_byte(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -254,6 +282,121 @@ text_trim(const char *p, size_t n)
 	t.p = p;
 	t.n = n;
 	return t;
+}
+
+static inline uint64_t
+load64(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint32_t
+load32(const char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* a[0..n) == b[0..n) for n <= CSVIN_MEMO_KEY, in a few word compares
+ * (overlapping where n is no multiple of the word): a memcmp call costs
+ * more than the compare on texts this short. */
+static inline bool
+short_eq(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	if (n >= 8) {
+		if (load64(a) != load64(b) ||
+		    load64(a + n - 8) != load64(b + n - 8))
+			return false;
+		return n <= 16 || load64(a + 8) == load64(b + 8);
+	}
+	if (n >= 4)
+		return load32(a) == load32(b) &&
+		    load32(a + n - 4) == load32(b + n - 4);
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+/* The slot of m that holds t's reading, if m has it. */
+static inline struct memo_slot *
+memo_slot(struct memo *m, struct text t)
+{
+	uint64_t a, b;
+
+	if (t.n >= 8) {
+		a = load64(t.p);
+		b = load64(t.p + t.n - 8);
+	} else if (t.n >= 4) {
+		a = load32(t.p);
+		b = load32(t.p + t.n - 4);
+	} else {
+		a = t.n > 0 ? (unsigned char)t.p[0] : 0;
+		b = t.n > 1 ? (unsigned char)t.p[t.n - 1] : 0;
+	}
+	a = (a * UINT64_C(0x9e3779b97f4a7c15) ^ b ^ t.n) *
+	    UINT64_C(0xff51afd7ed558ccd);
+	return &m->slot[a >> (64 - CSVIN_MEMO_BITS)];
+}
+
+static inline void
+store64(char *p, uint64_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static inline void
+store32(char *p, uint32_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+/* memcpy for the short texts of most fields, without the call (which
+ * would cost csvin_on_field a stack frame). */
+static inline void
+copy_text(char *d, const char *s, size_t n)
+{
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8)
+			store64(d + i, load64(s + i));
+		store64(d + n - 8, load64(s + n - 8));
+	} else if (n >= 4) {
+		uint32_t a = load32(s), b = load32(s + n - 4);
+
+		store32(d, a);
+		store32(d + n - 4, b);
+	} else {
+		for (i = 0; i < n; i++)
+			d[i] = s[i];
+	}
+}
+
+static inline bool
+memo_hit(const struct memo_slot *s, struct text t)
+{
+	return s->n == t.n && t.n > 0 && short_eq(s->key, t.p, t.n);
+}
+
+/* Remembers t in s, if it fits; the caller fills in what it made of it. */
+static bool
+memo_put(struct memo_slot *s, struct text t)
+{
+	if (t.n > CSVIN_MEMO_KEY) {
+		s->n = 0;
+		return false;
+	}
+	memcpy(s->key, t.p, t.n);
+	s->n = (unsigned char)t.n;
+	return true;
 }
 
 static bool
@@ -306,13 +449,11 @@ csvin_column_lookup(const char *s, size_t n)
 
 /* The canonical class of a classification cell, or NULL. */
 static const char *
-csvin_class(struct text t)
+csvin_class_lookup(struct text t)
 {
 	const char *c;
 	size_t i;
 
-	if (t.n == 0)
-		return NULL;
 	c = tk_class_canonical(t.p, t.n);
 	if (c != NULL)
 		return c;
@@ -321,6 +462,24 @@ csvin_class(struct text t)
 			return tk_class_canonical(class_titles[i].code,
 			    strlen(class_titles[i].code));
 	return NULL;
+}
+
+/* csvin_class_lookup through the reader's few remembered classes: a
+ * firm has a handful of class texts, written again on every line. */
+static const char *
+csvin_class(struct csv_reader *r, struct text t)
+{
+	struct memo_slot *s;
+
+	if (t.n == 0)
+		return NULL;
+	s = memo_slot(&r->cls_memo, t);
+	if (memo_hit(s, t))
+		return s->u.cls;
+	if (!memo_put(s, t))
+		return csvin_class_lookup(t);
+	s->u.cls = csvin_class_lookup(t);
+	return s->u.cls;
 }
 
 /* Puts prefix in front of d->msg, cutting its end if need be. */
@@ -379,6 +538,7 @@ csvin_record_reset(struct csv_reader *r)
 	r->nfields = 0;
 	r->rec_bytes = 0;
 	r->rec_nonblank = false;
+	r->rec_nul = false;
 }
 
 /* Drops whatever libcsv holds.  csv_fini would refuse to reset a parser
@@ -533,29 +693,44 @@ csvin_header_require(struct csv_reader *r)
 	return -1;
 }
 
-/* Parses the numeric field nf of l into l->num; 0, or -1 with *d set. */
+/* Parses the numeric field nf of l into l->num; 0, or -1 with *d set.
+ * s (may be NULL) is the memo slot for the text, which it may hold. */
 static int
 csvin_num_parse(struct csv_reader *r, struct invoice_line *l,
-    const struct num_field *nf, struct diag *d)
+    const struct num_field *nf, struct memo_slot *s, struct diag *d)
 {
 	struct text t = l->field[nf->f];
 	const char *why = NULL;
 	char q[CSVIN_QUOTE + 4];
+	bool rounded;
 	int64_t v;
 	int rc;
 
 	if (t.n == 0)
 		return 0;
-	rc = dec_parse_digits(&v, t.p, t.n, DEC_LENIENT, nf->digits, &why);
-	if (rc == DEC_BLANK)
-		return 0;
-	if (rc == DEC_ERR) {
-		diag_quote(q, CSVIN_QUOTE, t.p, t.n);
-		return diag_set(d, DIAG_FORMAT, csvin_pos(r, l->row, 0),
-		    "invalid %s '%s': %s", field_name(nf->f), q,
-		    why != NULL ? why : "not a number");
+	if (s != NULL && memo_hit(s, t)) {
+		v = s->u.v;
+		rounded = s->rounded;
+	} else {
+		rc = dec_parse_digits(&v, t.p, t.n, DEC_LENIENT, nf->digits,
+		    &why);
+		if (rc == DEC_BLANK)
+			return 0;
+		if (rc == DEC_ERR) {
+			diag_quote(q, CSVIN_QUOTE, t.p, t.n);
+			return diag_set(d, DIAG_FORMAT,
+			    csvin_pos(r, l->row, 0), "invalid %s '%s': %s",
+			    field_name(nf->f), q,
+			    why != NULL ? why : "not a number");
+		}
+		rounded = rc == DEC_LAX &&
+		    dec_frac_digits(t.p, t.n) > nf->digits;
+		if (s != NULL && memo_put(s, t)) {
+			s->u.v = v;
+			s->rounded = rounded;
+		}
 	}
-	if (rc == DEC_LAX && dec_frac_digits(t.p, t.n) > nf->digits) {
+	if (rounded) {
 		diag_quote(q, CSVIN_QUOTE, t.p, t.n);
 		line_lint(l, nf->f, "%s '%s' has more than %u decimals; "
 		    "rounded", field_name(nf->f), q, nf->digits);
@@ -565,10 +740,12 @@ csvin_num_parse(struct csv_reader *r, struct invoice_line *l,
 	return 0;
 }
 
-/* Parses a date field; blank is DATE_NONE unless required. */
+/* Parses a date field; blank is DATE_NONE unless required.  s (may be
+ * NULL) is the memo slot for the text. */
 static int
 csvin_date_parse(struct csv_reader *r, struct invoice_line *l,
-    enum field_id f, bool required, int32_t *out, struct diag *d)
+    enum field_id f, bool required, int32_t *out, struct memo_slot *s,
+    struct diag *d)
 {
 	struct text t = l->field[f];
 	const char *why = NULL;
@@ -581,8 +758,11 @@ csvin_date_parse(struct csv_reader *r, struct invoice_line *l,
 		return diag_set(d, DIAG_FORMAT, csvin_pos(r, l->row, 0),
 		    "blank %s", field_name(f));
 	}
-	if (date_parse(out, t.p, t.n, r->date_form, &why) == 0)
+	if (date_parse(out, t.p, t.n, r->date_form, &why) == 0) {
+		if (s != NULL && memo_put(s, t))
+			s->u.v = *out;
 		return 0;
+	}
 	*out = DATE_NONE;
 	diag_quote(q, CSVIN_QUOTE, t.p, t.n);
 	return diag_set(d, DIAG_FORMAT, csvin_pos(r, l->row, 0),
@@ -590,25 +770,57 @@ csvin_date_parse(struct csv_reader *r, struct invoice_line *l,
 	    why != NULL ? why : "not a date");
 }
 
+/* csvin_date_parse, unless the date's memo has the text. */
+static inline int
+csvin_date_get(struct csv_reader *r, struct invoice_line *l,
+    enum field_id f, bool required, int32_t *out, struct memo *m,
+    struct diag *d)
+{
+	struct text t = l->field[f];
+	struct memo_slot *s = NULL;
+
+	if (t.n > 0) {
+		s = memo_slot(m, t);
+		if (memo_hit(s, t)) {
+			*out = (int32_t)s->u.v;
+			return 0;
+		}
+	}
+	return csvin_date_parse(r, l, f, required, out, s, d);
+}
+
 /* Turns the texts in l->field into numbers, dates and codes. */
 static int
 csvin_line_convert(struct csv_reader *r, struct invoice_line *l,
     struct diag *d)
 {
+	struct memo_slot *s;
 	struct text t;
 	size_t i;
 
-	if (csvin_date_parse(r, l, F_LINE_ITEM_DATE, true, &l->date, d) != 0)
+	if (csvin_date_get(r, l, F_LINE_ITEM_DATE, true, &l->date,
+	    &r->date_memo[0], d) != 0)
 		return -1;
-	for (i = 0; i < NELEM(num_fields); i++)
-		if (csvin_num_parse(r, l, &num_fields[i], d) != 0)
+	for (i = 0; i < NELEM(num_fields); i++) {
+		const struct num_field *nf = &num_fields[i];
+
+		t = l->field[nf->f];
+		if (t.n == 0)
+			continue;
+		s = memo_slot(&r->num_memo[nf->id], t);
+		if (memo_hit(s, t) && !s->rounded) {
+			l->num[nf->id] = s->u.v;
+			l->num_set |= 1u << nf->id;
+		} else if (csvin_num_parse(r, l, nf, s, d) != 0) {
 			return -1;
-	if (csvin_date_parse(r, l, F_INVOICE_DATE, false, &l->invoice_date,
-	    d) != 0 ||
-	    csvin_date_parse(r, l, F_BILLING_START_DATE, false,
-	    &l->billing_start, d) != 0 ||
-	    csvin_date_parse(r, l, F_BILLING_END_DATE, false,
-	    &l->billing_end, d) != 0)
+		}
+	}
+	if (csvin_date_get(r, l, F_INVOICE_DATE, false, &l->invoice_date,
+	    &r->date_memo[1], d) != 0 ||
+	    csvin_date_get(r, l, F_BILLING_START_DATE, false,
+	    &l->billing_start, &r->date_memo[2], d) != 0 ||
+	    csvin_date_get(r, l, F_BILLING_END_DATE, false,
+	    &l->billing_end, &r->date_memo[3], d) != 0)
 		return -1;
 	if (!line_has_num(l, N_TOTAL) && line_has_num(l, N_UNITS) &&
 	    line_has_num(l, N_UNIT_COST)) {
@@ -638,7 +850,7 @@ csvin_line_convert(struct csv_reader *r, struct invoice_line *l,
 		l->type = l->field[F_LINE_ITEM_EXPENSE_CODE].n > 0 ?
 		    LINE_EXPENSE : LINE_FEE;
 	}
-	l->tk_class = csvin_class(l->field[F_TIMEKEEPER_CLASSIFICATION]);
+	l->tk_class = csvin_class(r, l->field[F_TIMEKEEPER_CLASSIFICATION]);
 	return 0;
 }
 
@@ -658,17 +870,19 @@ csvin_defaults_check(struct csv_reader *r)
 	for (i = 0; i < r->nfixed; i++)
 		l->field[r->fixed_ids[i]] = r->fixed[r->fixed_ids[i]];
 	for (i = 0; i < NELEM(num_fields) && rc == 0; i++)
-		rc = csvin_num_parse(r, l, &num_fields[i], &d);
+		rc = csvin_num_parse(r, l, &num_fields[i], NULL, &d);
 	if (rc == 0 && l->field[F_LINE_ITEM_DATE].n > 0)
-		rc = csvin_date_parse(r, l, F_LINE_ITEM_DATE, true, &date, &d);
+		rc = csvin_date_parse(r, l, F_LINE_ITEM_DATE, true, &date,
+		    NULL, &d);
 	if (rc == 0)
-		rc = csvin_date_parse(r, l, F_INVOICE_DATE, false, &date, &d);
+		rc = csvin_date_parse(r, l, F_INVOICE_DATE, false, &date,
+		    NULL, &d);
 	if (rc == 0)
 		rc = csvin_date_parse(r, l, F_BILLING_START_DATE, false, &date,
-		    &d);
+		    NULL, &d);
 	if (rc == 0)
 		rc = csvin_date_parse(r, l, F_BILLING_END_DATE, false, &date,
-		    &d);
+		    NULL, &d);
 	if (rc == 0 && l->field[F_EXP_FEE_INV_ADJ_TYPE].n > 0 &&
 	    line_type_parse(l->field[F_EXP_FEE_INV_ADJ_TYPE].p,
 	    l->field[F_EXP_FEE_INV_ADJ_TYPE].n) == LINE_UNKNOWN)
@@ -679,6 +893,31 @@ csvin_defaults_check(struct csv_reader *r)
 		csvin_fail(r, &d);
 	}
 	return rc;
+}
+
+/*
+ * Sets up the line handed to on_line with what is the same on every line
+ * of the file: its name, which fields it has, the defaults.  Each record
+ * then writes only its own mapped fields (csvin_on_field) and values
+ * (csvin_record_deliver), as on_line leaves the line as it found it.
+ */
+static void
+csvin_line_prepare(struct csv_reader *r)
+{
+	struct invoice_line *l = &r->out;
+	size_t i;
+
+	memset(l, 0, offsetof(struct invoice_line, lints));
+	l->nlints = 0;
+	l->file = r->name;
+	l->file_index = r->file_index;
+	l->format = FMT_CSV;
+	memcpy(l->has_column, r->has_col, sizeof(l->has_column));
+	for (i = 0; i < r->nfixed; i++)
+		l->field[r->fixed_ids[i]] = r->fixed[r->fixed_ids[i]];
+	/* A blank field points into rec too, so rec must exist. */
+	if (r->rec_cap == 0)
+		xgrow(&r->rec, &r->rec_cap, 256, 1);
 }
 
 static bool
@@ -709,7 +948,8 @@ csvin_header_map(struct csv_reader *r)
 		return;
 	}
 	r->ncols = r->nfields;
-	r->col_used = xcalloc(r->ncols ? r->ncols : 1, sizeof(bool));
+	r->col_field = xmalloc(r->ncols ? r->ncols : 1);
+	memset(r->col_field, F__COUNT, r->ncols);
 	/* input.columns first: it names this firm's header exactly. */
 	for (f = 0; f < F__COUNT; f++) {
 		if (o->columns[f] == NULL)
@@ -719,7 +959,7 @@ csvin_header_map(struct csv_reader *r)
 
 			if (t.n > 0 && header_eq(t, o->columns[f])) {
 				r->col_of[f] = c;
-				r->col_used[c] = true;
+				r->col_field[c] = (unsigned char)f;
 				break;
 			}
 		}
@@ -728,14 +968,14 @@ csvin_header_map(struct csv_reader *r)
 		struct text t;
 		enum field_id id;
 
-		if (r->col_used[c])
+		if (r->col_field[c] != F__COUNT)
 			continue;
 		t = csvin_col_text(r, c);
 		id = csvin_column_lookup(t.p, t.n);
 		if (id == F__COUNT || r->col_of[id] != CSVIN_NONE)
 			continue;
 		r->col_of[id] = c;
-		r->col_used[c] = true;
+		r->col_field[c] = (unsigned char)id;
 	}
 	for (f = 0; f < F__COUNT; f++) {
 		if (r->col_of[f] != CSVIN_NONE) {
@@ -760,7 +1000,8 @@ csvin_header_map(struct csv_reader *r)
 		r->has_col[F_LINE_ITEM_NUMBER] = true;
 	}
 	if (csvin_header_require(r) != 0 || csvin_defaults_check(r) != 0)
-		memset(r->col_used, 0, r->ncols * sizeof(bool));
+		memset(r->col_field, F__COUNT, r->ncols);
+	csvin_line_prepare(r);
 }
 
 /* Writes v in decimal at the end of buf (no snprintf: once per line). */
@@ -779,13 +1020,32 @@ csvin_number_text(char *buf, size_t size, unsigned long v)
 	return t;
 }
 
+/* Says which field of the record holds a NUL byte (which would cut the
+ * text short in every report); 0 when none of the mapped ones does. */
+static int
+csvin_nul_find(struct csv_reader *r, struct diag *d)
+{
+	const struct invoice_line *l = &r->out;
+	size_t c;
+
+	for (c = 0; c < r->ncols; c++) {
+		unsigned char f = r->col_field[c];
+
+		if (f == F__COUNT ||
+		    memchr(l->field[f].p, '\0', l->field[f].n) == NULL)
+			continue;
+		return diag_set(d, DIAG_FORMAT, csvin_pos(r, r->rec_line, 0),
+		    "field %zu contains a NUL byte", c + 1);
+	}
+	return 0;
+}
+
 /* A data record is complete: convert and deliver it, or reject it. */
 static void
 csvin_record_deliver(struct csv_reader *r)
 {
 	struct invoice_line *l = &r->out;
 	struct diag d;
-	size_t i;
 
 	if (r->failed) {
 		csvin_reject(r, NULL);
@@ -798,35 +1058,20 @@ csvin_record_deliver(struct csv_reader *r)
 		csvin_reject(r, &d);
 		return;
 	}
-	/* A NUL would cut the text short in every report: refuse it. */
-	for (i = 0; i < r->nfields; i++) {
-		if (memchr(r->rec + r->fld[i].off, '\0', r->fld[i].len) ==
-		    NULL)
-			continue;
-		diag_set(&d, DIAG_FORMAT, csvin_pos(r, r->rec_line, 0),
-		    "field %zu contains a NUL byte", i + 1);
+	if (r->rec_nul && csvin_nul_find(r, &d) != 0) {
 		csvin_reject(r, &d);
 		return;
 	}
 	r->data_no++;
 	r->counts->records++;
-	memset(l, 0, offsetof(struct invoice_line, lints));
-	l->nlints = 0;
-	l->file = r->name;
-	l->file_index = r->file_index;
+	/* csvin_line_prepare set what is the same on every line, and
+	 * csvin_on_field the mapped fields; csvin_line_convert sets the
+	 * type, class and dates of every line it passes. */
 	l->row = r->rec_line;
 	l->record = r->data_no;
-	l->format = FMT_CSV;
-	memcpy(l->has_column, r->has_col, sizeof(l->has_column));
-	for (i = 0; i < r->nmapped; i++) {
-		const struct span *s = &r->fld[r->col_of[r->mapped[i]]];
-		struct text *t = &l->field[r->mapped[i]];
-
-		t->p = r->rec + s->off;
-		t->n = s->len;
-	}
-	for (i = 0; i < r->nfixed; i++)
-		l->field[r->fixed_ids[i]] = r->fixed[r->fixed_ids[i]];
+	memset(l->num, 0, sizeof(l->num));
+	l->num_set = 0;
+	l->nlints = 0;
 	if (r->number_lines)
 		l->field[F_LINE_ITEM_NUMBER] = csvin_number_text(r->line_no,
 		    sizeof(r->line_no), r->data_no);
@@ -840,41 +1085,74 @@ csvin_record_deliver(struct csv_reader *r)
 		r->sink->on_line(r->sink->ctx, l);
 }
 
-/* libcsv cb1: one field, borrowed until we return. */
+/* A field of the header: kept whole (trimmed), as names and for the
+ * missing-column message. */
+static void
+csvin_header_field(struct csv_reader *r, struct text t)
+{
+	struct span *sp;
+	size_t c = r->nfields - 1;
+
+	if (c >= CSVIN_MAX_COLS)
+		return;
+	if (c >= r->fld_cap)
+		xgrow(&r->fld, &r->fld_cap, c + 1, sizeof(*r->fld));
+	sp = &r->fld[c];
+	sp->off = r->rec_len;
+	sp->len = t.n;
+	if (t.n > 0) {
+		if (r->rec_len + t.n > r->rec_cap)
+			xgrow(&r->rec, &r->rec_cap, r->rec_len + t.n, 1);
+		memcpy(r->rec + r->rec_len, t.p, t.n);
+		r->rec_len += t.n;
+	}
+}
+
+/* A field csvin_on_field keeps nothing of: of the header, or before the
+ * record is known not to be blank. */
+static void __attribute__((noinline))
+csvin_field_other(struct csv_reader *r, struct text t)
+{
+	t = text_trim(t.p, t.n);
+	if (t.n > 0)
+		r->rec_nonblank = true;
+	if (!r->header_done)
+		csvin_header_field(r, t);
+}
+
+/* libcsv cb1: one field, borrowed until we return.  It runs for every
+ * field of the file, so it does no more than it must: a column no field
+ * maps is only counted (once the record is known not to be blank), and a
+ * mapped one is copied once, trimmed, and written into the line. */
 static void
 csvin_on_field(void *data, size_t len, void *ctx)
 {
 	struct csv_reader *r = ctx;
-	struct text t = text_trim(data, len);
-	size_t limit;
-	bool keep;
+	size_t c = r->nfields++;
+	struct text t;
+	unsigned f;
 
+	t.p = data;
+	t.n = len;
+	f = c < r->ncols ? r->col_field[c] : F__COUNT;
+	if (f == F__COUNT) {
+		if (!r->rec_nonblank || !r->header_done)
+			csvin_field_other(r, t);
+		return;
+	}
+	/* libcsv drops the spaces and tabs around a field outside quotes,
+	 * so only a quoted field's ends can be blank (or, rarely, another
+	 * control byte, which text_trim keeps). */
+	if (len > 0 && ((unsigned char)t.p[0] <= ' ' ||
+	    (unsigned char)t.p[len - 1] <= ' '))
+		t = text_trim(t.p, t.n);
 	if (t.n > 0)
 		r->rec_nonblank = true;
-	/* Keep a span for each column the header can have, and the bytes,
-	 * trimmed, only of columns that map to a field. */
-	limit = r->header_done ? r->ncols : CSVIN_MAX_COLS;
-	if (r->nfields < limit) {
-		struct span *sp;
-
-		keep = !r->header_done || r->col_used[r->nfields];
-		if (r->nfields >= r->fld_cap)
-			xgrow(&r->fld, &r->fld_cap, r->nfields + 1,
-			    sizeof(*r->fld));
-		sp = &r->fld[r->nfields];
-		sp->off = r->rec_len;
-		sp->len = 0;
-		if (keep && t.n > 0) {
-			if (r->rec_len + t.n > r->rec_cap)
-				xgrow(&r->rec, &r->rec_cap, r->rec_len + t.n,
-				    1);
-			memcpy(r->rec + r->rec_len, t.p, t.n);
-			r->rec_len += t.n;
-			sp->len = t.n;
-		}
-	}
-	r->nfields++;
-	r->field_line = r->line;
+	/* csvin_segment made room for every byte the record has had. */
+	copy_text(r->rec + r->rec_len, t.p, t.n);
+	r->out.field[f].p = r->rec + r->rec_len;
+	r->out.field[f].n = t.n;
+	r->rec_len += t.n;
 }
 
 /* libcsv cb2: the record ended (c is the terminator, or -1 at the end). */
@@ -936,12 +1214,36 @@ csvin_malformed(struct csv_reader *r, const char *at, size_t col)
 	csvin_record_bad(r, &d);
 }
 
-/* Feeds s[0..n), one physical line or the part of it we have; eol is the
- * number of line-end bytes at its end (0 when the line goes on). */
+/* Makes rec hold need bytes.  The mapped fields this record has so far
+ * point into it: they move with it. */
 static void
-csvin_segment(struct csv_reader *r, const char *s, size_t n, size_t eol)
+csvin_rec_grow(struct csv_reader *r, size_t need)
 {
-	size_t body = n - eol, col0 = r->line_off, ret;
+	struct text *field = r->out.field;
+	size_t off[F__COUNT], c;
+	unsigned f;
+
+	for (c = 0; c < r->nfields && c < r->ncols; c++) {
+		f = r->col_field[c];
+		if (f != F__COUNT)
+			off[f] = (size_t)(field[f].p - r->rec);
+	}
+	xgrow(&r->rec, &r->rec_cap, need, 1);
+	for (c = 0; c < r->nfields && c < r->ncols; c++) {
+		f = r->col_field[c];
+		if (f != F__COUNT)
+			field[f].p = r->rec + off[f];
+	}
+}
+
+/* Feeds s[0..n), one physical line or the part of it we have; eol is the
+ * number of line-end bytes at its end (0 when the line goes on), nul
+ * whether the bytes hold a NUL. */
+static void
+csvin_segment(struct csv_reader *r, const char *s, size_t n, size_t eol,
+    bool nul)
+{
+	size_t body = n - eol, col0 = r->line_off, ret, nfields;
 
 	if (!r->rec_open) {
 		/* Blanks before a record are no part of it (libcsv skips
@@ -961,6 +1263,13 @@ csvin_segment(struct csv_reader *r, const char *s, size_t n, size_t eol)
 		r->field_line = r->line;
 		r->rec_bytes = 0;
 	}
+	/* The record's fields are searched for NULs only if it had one. */
+	if (nul)
+		r->rec_nul = true;
+	/* Its mapped fields, trimmed, are no longer than the bytes it has
+	 * been fed: make room for them all now, so csvin_on_field need not. */
+	if (r->header_done && r->rec_bytes + n > r->rec_cap)
+		csvin_rec_grow(r, r->rec_bytes + n);
 	if (body > 0 && r->rec_bytes + body > r->max_record) {
 		/* Parse up to the limit first, so that where the feeds split
 		 * the input never changes which error is reported. */
@@ -976,7 +1285,12 @@ csvin_segment(struct csv_reader *r, const char *s, size_t n, size_t eol)
 		r->skip_line = eol == 0;
 		return;
 	}
+	nfields = r->nfields;
 	ret = csv_parse(&r->csv, s, n, csvin_on_field, csvin_on_record, r);
+	/* The line where the last field ended, where an unterminated one
+	 * that follows it starts (see csvin_finish). */
+	if (r->nfields != nfields)
+		r->field_line = r->line;
 	if (ret < n) {
 		csvin_malformed(r, s + ret, col0 + ret + 1);
 		r->skip_line = eol == 0;
@@ -986,29 +1300,35 @@ csvin_segment(struct csv_reader *r, const char *s, size_t n, size_t eol)
 		r->rec_bytes += n;
 }
 
-/* Index of the first '\n' or '\r' in buf[i..len), or len.  *nl and *cr
- * remember the last hits (len: none left), so each byte is searched once. */
+/* Index of the first c in buf[i..len), or len, from the last hit *at
+ * (CSVIN_NONE at first): each byte of buf is searched once. */
 static size_t
-csvin_eol_find(const char *buf, size_t len, size_t i, size_t *nl, size_t *cr)
+csvin_byte_find(const char *buf, size_t len, size_t i, int c, size_t *at)
 {
 	const char *p;
 
-	if (*nl == CSVIN_NONE || *nl < i) {
-		p = memchr(buf + i, '\n', len - i);
-		*nl = p != NULL ? (size_t)(p - buf) : len;
+	if (*at == CSVIN_NONE || *at < i) {
+		p = memchr(buf + i, c, len - i);
+		*at = p != NULL ? (size_t)(p - buf) : len;
 	}
-	if (*cr == CSVIN_NONE || *cr < i) {
-		p = memchr(buf + i, '\r', len - i);
-		*cr = p != NULL ? (size_t)(p - buf) : len;
-	}
-	return *nl < *cr ? *nl : *cr;
+	return *at;
+}
+
+/* Index of the first '\n' or '\r' in buf[i..len), or len. */
+static size_t
+csvin_eol_find(const char *buf, size_t len, size_t i, size_t *nl, size_t *cr)
+{
+	size_t n = csvin_byte_find(buf, len, i, '\n', nl);
+	size_t c = csvin_byte_find(buf, len, i, '\r', cr);
+
+	return n < c ? n : c;
 }
 
 /* Splits buf into physical lines (LF, CRLF or CR) for libcsv. */
 static void
 csvin_body_feed(struct csv_reader *r, const char *buf, size_t len)
 {
-	size_t i = 0, nl = CSVIN_NONE, cr = CSVIN_NONE;
+	size_t i = 0, nl = CSVIN_NONE, cr = CSVIN_NONE, nul = CSVIN_NONE;
 
 	while (i < len) {
 		size_t e, eol = 0, n;
@@ -1018,7 +1338,7 @@ csvin_body_feed(struct csv_reader *r, const char *buf, size_t len)
 			if (buf[i] == '\n') {
 				/* The LF of a CRLF that came in two feeds. */
 				if (!r->skip_line && r->rec_open)
-					csvin_segment(r, buf + i, 1, 1);
+					csvin_segment(r, buf + i, 1, 1, false);
 				i++;
 				continue;
 			}
@@ -1035,7 +1355,8 @@ csvin_body_feed(struct csv_reader *r, const char *buf, size_t len)
 		}
 		n = e - i + eol;
 		if (!r->skip_line)
-			csvin_segment(r, buf + i, n, eol);
+			csvin_segment(r, buf + i, n, eol,
+			    csvin_byte_find(buf, len, i, '\0', &nul) < i + n);
 		if (eol > 0) {
 			r->line++;
 			r->line_off = 0;
@@ -1233,6 +1554,6 @@ csvin_free(csv_reader *r)
 	free(r->hbuf);
 	free(r->rec);
 	free(r->fld);
-	free(r->col_used);
+	free(r->col_field);
 	free(r);
 }

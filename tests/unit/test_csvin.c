@@ -1387,6 +1387,243 @@ csvin__long_blank_first_line__header_error(void **state)
 	assert_int_equal(g->counts.rejected, 1);
 }
 
+/* ---- converting once: memos, the record buffer, NUL bytes ---- */
+
+static struct got *
+run_len(const char *buf, size_t len, size_t chunk)
+{
+	static const struct input_opts o = {.date_form = DATE_AUTO};
+
+	return run_opts("t.csv", &o, buf, len, chunk);
+}
+
+static void
+csvin__repeated_values__each_line_converted_alike(void **state)
+{
+	static const char csv[] =
+	    "Date,Hours,Rate,Amount,Class,Type\n"
+	    "2025-01-03,1.5,100,\"$1,234.56789\",Partner,F\n"
+	    "2025-01-04,2.5,100,\"$1,234.56789\",ASSOC,E\n"
+	    "2025-01-03,1.5,200,10.00,Partner,F\n"
+	    "2025-01-04,2.5,200,20.00,zzz,E\n"
+	    "2025-01-03,1.5,100,10.00,zzz,F\n";
+	struct got *g = run(csv);
+	const char *partner, *assoc;
+
+	(void)state;
+	assert_int_equal(g->nlines, 5);
+	assert_int_equal(g->ndiags, 0);
+	partner = g->lines[0].tk_class;
+	assoc = g->lines[1].tk_class;
+	assert_string_equal(partner, "PARTNR");
+	assert_string_equal(assoc, "ASSOC");
+	assert_ptr_equal(g->lines[2].tk_class, partner);
+	assert_null(g->lines[3].tk_class);
+	assert_null(g->lines[4].tk_class);
+	/* The lint of a rounded number comes with every line that has it. */
+	assert_int_equal(g->lines[0].num[N_TOTAL], 12345679);
+	assert_int_equal(g->lines[1].num[N_TOTAL], 12345679);
+	assert_int_equal(g->lines[0].nlints, 1);
+	assert_int_equal(g->lines[1].nlints, 1);
+	assert_string_equal(g->lines[1].lint0, "LINE_ITEM_TOTAL "
+	    "'$1,234.56789' has more than 4 decimals; rounded");
+	assert_int_equal(g->lines[2].nlints, 0);
+	/* Same length, other text: another value. */
+	assert_int_equal(g->lines[2].num[N_TOTAL], 100000);
+	assert_int_equal(g->lines[3].num[N_TOTAL], 200000);
+	assert_int_equal(g->lines[4].num[N_TOTAL], 100000);
+	assert_int_equal(g->lines[0].num[N_UNITS], 15000);
+	assert_int_equal(g->lines[1].num[N_UNITS], 25000);
+	assert_int_equal(g->lines[4].num[N_UNITS], 15000);
+	assert_int_equal(g->lines[2].num[N_UNIT_COST], 2000000);
+	assert_int_equal(g->lines[4].num[N_UNIT_COST], 1000000);
+	assert_int_equal(g->lines[0].date, g->lines[2].date);
+	assert_int_equal(g->lines[1].date, g->lines[0].date + 1);
+	assert_int_equal(g->lines[3].date, g->lines[1].date);
+	assert_int_equal(g->lines[4].date, g->lines[0].date);
+	assert_int_equal(g->lines[0].type, LINE_FEE);
+	assert_int_equal(g->lines[1].type, LINE_EXPENSE);
+	assert_int_equal(g->lines[4].type, LINE_FEE);
+}
+
+/* Texts longer than a memo keeps, and many texts to one memo: each is
+ * still read for itself. */
+static void
+csvin__many_and_long_values__read_each_time(void **state)
+{
+	char csv[8192];
+	struct got *g;
+	size_t n, i;
+
+	(void)state;
+	n = (size_t)snprintf(csv, sizeof(csv), "Date,Amount,Class\n");
+	for (i = 0; i < 60; i++)
+		n += (size_t)snprintf(csv + n, sizeof(csv) - n,
+		    "2024-%02zu-%02zu,%zu.%02zu,%s\n", 1 + i % 12, 1 + i % 28,
+		    i % 7, i % 100, i % 3 == 0 ? "Paralegal" : i % 3 == 1 ?
+		    "of counsel" : "OC");
+	n += (size_t)snprintf(csv + n, sizeof(csv) - n,
+	    "2024-01-01,\"$ 10,000,000,000,000.00\",Legal Assistant\n"
+	    "2024-01-01,\"$ 10,000,000,000,000.00\",Legal Assistant\n"
+	    "2024-01-01,\"$ 10,000,000,000,000.01\",Legal Assistant\n");
+	assert_true(n < sizeof(csv));
+	g = run(csv);
+	assert_int_equal(g->nlines, 63);
+	for (i = 0; i < 60; i++) {
+		const struct got_line *l = &g->lines[i];
+		struct got *one;
+		char rec[128];
+
+		assert_int_equal(l->num[N_TOTAL],
+		    (int64_t)(i % 7) * 10000 + (int64_t)(i % 100) * 100);
+		assert_string_equal(l->tk_class, i % 3 == 0 ? "PARALG" :
+		    "OFCOUN");
+		/* The date as a file of its own line reads it. */
+		snprintf(rec, sizeof(rec), "Date,Amount\n2024-%02zu-%02zu,1\n",
+		    1 + i % 12, 1 + i % 28);
+		one = run(rec);
+		assert_int_equal(one->nlines, 1);
+		assert_int_equal(l->date, one->lines[0].date);
+	}
+	assert_int_equal(g->lines[60].num[N_TOTAL],
+	    INT64_C(100000000000000000));
+	assert_int_equal(g->lines[61].num[N_TOTAL],
+	    INT64_C(100000000000000000));
+	assert_int_equal(g->lines[62].num[N_TOTAL],
+	    INT64_C(100000000000000100));
+	assert_string_equal(g->lines[62].tk_class, "LGLAST");
+}
+
+/* A line that fails leaves nothing behind for the next one. */
+static void
+csvin__after_rejected_lines__nothing_stale(void **state)
+{
+	struct got *g = run("Date,Hours,Rate,Amount,Tax,Class\n"
+	    "2025-01-03,2,100,200.123456,5,PT\n"
+	    "2025-01-04,3,100\n"
+	    "2025-01-05,x,100,300,6,PT\n"
+	    "2025-01-06,,,50,,\n");
+
+	(void)state;
+	assert_int_equal(g->nlines, 2);
+	assert_int_equal(g->ndiags, 2);
+	assert_int_equal(g->lines[0].nlints, 1);
+	assert_int_equal(g->lines[1].row, 5);
+	assert_int_equal(g->lines[1].record, 4);
+	assert_int_equal(g->lines[1].num_set, 1u << N_TOTAL);
+	assert_int_equal(g->lines[1].num[N_UNITS], 0);
+	assert_int_equal(g->lines[1].num[N_UNIT_COST], 0);
+	assert_int_equal(g->lines[1].num[N_TAX_TOTAL], 0);
+	assert_int_equal(g->lines[1].num[N_TOTAL], 500000);
+	assert_int_equal(g->lines[1].nlints, 0);
+	assert_null(g->lines[1].tk_class);
+	assert_string_equal(g->lines[1].field[F_LINE_ITEM_NUMBER_OF_UNITS],
+	    "");
+	assert_string_equal(g->lines[1].field[F_LINE_ITEM_NUMBER], "4");
+}
+
+/* What the long-record test keeps of each line. */
+struct long_line {
+	char   date[16], units[16], rate[16], total[16], desc[4096];
+	size_t ndesc;
+};
+
+static void
+long_on_line(void *ctx, struct invoice_line *l)
+{
+	struct long_line *o = (struct long_line *)ctx + l->record - 1;
+
+	assert_true(l->record <= 2);
+	snprintf(o->date, sizeof(o->date), "%.*s",
+	    (int)l->field[F_LINE_ITEM_DATE].n, l->field[F_LINE_ITEM_DATE].p);
+	snprintf(o->units, sizeof(o->units), "%.*s",
+	    (int)l->field[F_LINE_ITEM_NUMBER_OF_UNITS].n,
+	    l->field[F_LINE_ITEM_NUMBER_OF_UNITS].p);
+	snprintf(o->rate, sizeof(o->rate), "%.*s",
+	    (int)l->field[F_LINE_ITEM_UNIT_COST].n,
+	    l->field[F_LINE_ITEM_UNIT_COST].p);
+	snprintf(o->total, sizeof(o->total), "%.*s",
+	    (int)l->field[F_LINE_ITEM_TOTAL].n, l->field[F_LINE_ITEM_TOTAL].p);
+	assert_true(l->field[F_LINE_ITEM_DESCRIPTION].n < sizeof(o->desc));
+	o->ndesc = l->field[F_LINE_ITEM_DESCRIPTION].n;
+	memcpy(o->desc, l->field[F_LINE_ITEM_DESCRIPTION].p, o->ndesc);
+}
+
+/* A record whose fields outgrow the record buffer across lines keeps the
+ * fields it read before, however it is fed. */
+static void
+csvin__record_outgrowing_buffer__earlier_fields_kept(void **state)
+{
+	static const struct input_opts o = {.date_form = DATE_AUTO};
+	static const size_t chunks[] = {0, 1, 7, 333};
+	struct input_sink sink = {NULL, long_on_line, NULL, NULL, NULL};
+	struct input_counts counts;
+	char csv[8192], want[4096];
+	size_t n = 0, k = 0, i, c;
+
+	(void)state;
+	n += (size_t)snprintf(csv + n, sizeof(csv) - n,
+	    "Date,Hours,Rate,Description,Amount\n"
+	    "2025-01-02,1,2,short,2\n"
+	    "2025-01-03,1.5,200,\"");
+	for (i = 0; i < 8; i++) {
+		memset(csv + n, 'a' + (char)i, 400);
+		memset(want + k, 'a' + (char)i, 400);
+		n += 400;
+		k += 400;
+		if (i < 7) {
+			csv[n++] = '\n';
+			want[k++] = '\n';
+		}
+	}
+	n += (size_t)snprintf(csv + n, sizeof(csv) - n, "\",300\n");
+	assert_true(n < sizeof(csv));
+	for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		struct long_line *got = track(calloc(2, sizeof(*got)));
+		csv_reader *r;
+
+		memset(&counts, 0, sizeof(counts));
+		sink.ctx = got;
+		r = csvin_new("t.csv", 0, &o, &sink, &counts);
+		for (i = 0; i < n; i += chunks[c] ? chunks[c] : n)
+			csvin_feed(r, csv + i, chunks[c] == 0 ||
+			    n - i < chunks[c] ? n - i : chunks[c]);
+		csvin_finish(r);
+		csvin_free(r);
+		assert_int_equal(counts.records, 2);
+		assert_int_equal(counts.rejected, 0);
+		assert_string_equal(got[0].desc, "short");
+		assert_string_equal(got[1].date, "2025-01-03");
+		assert_string_equal(got[1].units, "1.5");
+		assert_string_equal(got[1].rate, "200");
+		assert_string_equal(got[1].total, "300");
+		assert_int_equal(got[1].ndesc, k);
+		assert_memory_equal(got[1].desc, want, k);
+	}
+}
+
+static void
+csvin__nul_byte__rejects_only_in_mapped_columns(void **state)
+{
+	static const char csv[] = "Date,Junk,Amount,Description\n"
+	    "2025-01-03,a\0b,1,ok\n"
+	    "2025-01-03,x,2,\"bad\0\"\n"
+	    "2025-01-03,x,3,fine\n"
+	    "2025-01-03,x,\"4\0\",\"bad\0\"\n";
+	struct got *g, *bytes;
+
+	(void)state;
+	g = run_len(csv, sizeof(csv) - 1, 0);
+	assert_int_equal(g->nlines, 2);
+	assert_int_equal(g->lines[0].num[N_TOTAL], 10000);
+	assert_int_equal(g->lines[1].num[N_TOTAL], 30000);
+	assert_int_equal(g->ndiags, 2);
+	assert_diag(g, 0, 'R', 3, 0, "field 4 contains a NUL byte");
+	assert_diag(g, 1, 'R', 5, 0, "field 3 contains a NUL byte");
+	bytes = run_len(csv, sizeof(csv) - 1, 1);
+	assert_string_equal(got_dump(g), got_dump(bytes));
+}
+
 /* Every test frees what it tracked, pass or fail. */
 #define T(f) cmocka_unit_test_teardown(f, cleanup)
 
@@ -1455,6 +1692,11 @@ main(void)
 		T(csvin__random_chunking__matches_whole_buffer),
 		T(csvin__split_edge_cases__match_whole_buffer),
 		T(csvin__long_blank_first_line__header_error),
+		T(csvin__repeated_values__each_line_converted_alike),
+		T(csvin__many_and_long_values__read_each_time),
+		T(csvin__after_rejected_lines__nothing_stale),
+		T(csvin__record_outgrowing_buffer__earlier_fields_kept),
+		T(csvin__nul_byte__rejects_only_in_mapped_columns),
 	};
 
 	return cmocka_run_group_tests_name("csvin", tests, NULL, NULL);
