@@ -7,42 +7,75 @@
 const char *const utbms_task_sets[] = {"litigation", "counseling",
 	"bankruptcy", NULL};
 
-static const char *const litigation[] = {
-	"L100", "L110", "L120", "L130", "L140", "L150", "L160", "L190",
-	"L200", "L210", "L220", "L230", "L240", "L250", "L260",
-	"L300", "L310", "L320", "L330", "L340", "L350", "L390",
-	"L400", "L410", "L420", "L430", "L440", "L450", "L460", "L470",
-	"L500", "L510", "L520", "L530", NULL,
+/* Each set is one letter and the sorted numbers after it: "L110" is
+ * {'L', 110}.  Lines carry codes, so lookups are a few comparisons. */
+struct code_set {
+	char                  letter;
+	const unsigned short *num;
+	size_t                n;
 };
 
-static const char *const counseling[] = {
-	"C100", "C200", "C300", "C400", NULL,
+#define SET(letter, a) {letter, a, sizeof(a) / sizeof(a[0])}
+
+static const unsigned short litigation[] = {
+	100, 110, 120, 130, 140, 150, 160, 190,
+	200, 210, 220, 230, 240, 250, 260,
+	300, 310, 320, 330, 340, 350, 390,
+	400, 410, 420, 430, 440, 450, 460, 470,
+	500, 510, 520, 530,
 };
 
-static const char *const bankruptcy[] = {
-	"B100", "B110", "B120", "B130", "B140", "B150", "B160", "B170",
-	"B180", "B185", "B190", "B195", "B200", "B210", "B220", "B230",
-	"B240", "B250", "B260", "B300", "B310", "B320", "B400", "B410",
-	"B420", NULL,
+static const unsigned short counseling[] = {
+	100, 200, 300, 400,
 };
 
-static const char *const activity[] = {
-	"A101", "A102", "A103", "A104", "A105", "A106", "A107", "A108",
-	"A109", "A110", "A111", NULL,
+static const unsigned short bankruptcy[] = {
+	100, 110, 120, 130, 140, 150, 160, 170,
+	180, 185, 190, 195, 200, 210, 220, 230,
+	240, 250, 260, 300, 310, 320, 400, 410,
+	420,
 };
 
-static const char *const expense[] = {
-	"E101", "E102", "E103", "E104", "E105", "E106", "E107", "E108",
-	"E109", "E110", "E111", "E112", "E113", "E114", "E115", "E116",
-	"E117", "E118", "E119", "E120", "E121", "E122", "E123", "E124", NULL,
+static const unsigned short activity[] = {
+	101, 102, 103, 104, 105, 106, 107, 108,
+	109, 110, 111,
 };
+
+static const unsigned short expense[] = {
+	101, 102, 103, 104, 105, 106, 107, 108,
+	109, 110, 111, 112, 113, 114, 115, 116,
+	117, 118, 119, 120, 121, 122, 123, 124,
+};
+
+static const struct code_set set_litigation = SET('L', litigation);
+static const struct code_set set_counseling = SET('C', counseling);
+static const struct code_set set_bankruptcy = SET('B', bankruptcy);
+static const struct code_set set_activity = SET('A', activity);
+static const struct code_set set_expense = SET('E', expense);
 
 static bool
-in_list(const char *const *list, const char *code, size_t n)
+in_set(const struct code_set *s, const char *code, size_t n)
 {
-	for (; *list != NULL; list++)
-		if (strlen(*list) == n && memcmp(*list, code, n) == 0)
+	unsigned d1, d2, d3, v;
+	size_t lo = 0, hi = s->n, i;
+
+	if (n != 4 || code[0] != s->letter)
+		return false;
+	d1 = (unsigned)(unsigned char)code[1] - '0';
+	d2 = (unsigned)(unsigned char)code[2] - '0';
+	d3 = (unsigned)(unsigned char)code[3] - '0';
+	if (d1 > 9 || d2 > 9 || d3 > 9)
+		return false;
+	v = d1 * 100 + d2 * 10 + d3;
+	while (lo < hi) {
+		i = lo + (hi - lo) / 2;
+		if (s->num[i] == v)
 			return true;
+		if (s->num[i] < v)
+			lo = i + 1;
+		else
+			hi = i;
+	}
 	return false;
 }
 
@@ -51,17 +84,17 @@ utbms_has(enum utbms_kind kind, const char *set, const char *code, size_t n)
 {
 	switch (kind) {
 	case UTBMS_ACTIVITY:
-		return in_list(activity, code, n);
+		return in_set(&set_activity, code, n);
 	case UTBMS_EXPENSE:
-		return in_list(expense, code, n);
+		return in_set(&set_expense, code, n);
 	case UTBMS_TASK:
 		break;
 	}
 	if (strcmp(set, "litigation") == 0)
-		return in_list(litigation, code, n);
+		return in_set(&set_litigation, code, n);
 	if (strcmp(set, "counseling") == 0)
-		return in_list(counseling, code, n);
+		return in_set(&set_counseling, code, n);
 	if (strcmp(set, "bankruptcy") == 0)
-		return in_list(bankruptcy, code, n);
+		return in_set(&set_bankruptcy, code, n);
 	return false;
 }
