@@ -131,6 +131,10 @@ struct invoice_line {
 	int32_t        date;          /* LINE_ITEM_DATE (always valid) */
 	int32_t        invoice_date;  /* DATE_NONE when blank or invalid */
 	int32_t        billing_start, billing_end;
+	/* Lines of one input with the same head_id, if not 0, have the same
+	 * bytes in every field before LINE_ITEM_NUMBER (the invoice's own
+	 * fields), so what was found about them holds for all. */
+	unsigned long  head_id;
 
 	struct lint    lints[LINE_MAX_LINTS];
 	unsigned       nlints;

@@ -34,6 +34,7 @@ struct head {
 	size_t  off[HEAD_FIELDS];    /* the trimmed fields */
 	size_t  n[HEAD_FIELDS];
 	unsigned long nl;            /* newlines in it */
+	unsigned long id;            /* invoice_line.head_id */
 	int32_t invoice_date, billing_start, billing_end;
 	int64_t invoice_total;
 	bool    has_total;
@@ -117,6 +118,7 @@ struct ledes_reader {
 	unsigned long             header_rows; /* rows of the names record */
 
 	struct head               head;
+	unsigned long             heads;    /* head ids given out */
 	struct limit {
 		enum field_id field;
 		size_t        max;
@@ -691,9 +693,10 @@ head_matches(const struct head *h, const char *p, size_t n)
 /* Keeps the head of the line just read, whose invoice fields read
  * without a lint, for the invoice's next lines. */
 static void
-head_keep(struct head *h, const struct invoice_line *l, const char *p,
+head_keep(ledes_reader *r, const struct invoice_line *l, const char *p,
     size_t n)
 {
+	struct head *h = &r->head;
 	struct text last = l->field[HEAD_FIELDS - 1];
 	/* The head's last field ends at a '|' (more fields follow), and
 	 * what trim took off its end holds none. */
@@ -719,6 +722,7 @@ head_keep(struct head *h, const struct invoice_line *l, const char *p,
 	h->billing_end = l->billing_end;
 	h->invoice_total = l->num[N_INVOICE_TOTAL];
 	h->has_total = line_has_num(l, N_INVOICE_TOTAL);
+	h->id = ++r->heads;
 	h->len = len;
 }
 
@@ -833,7 +837,9 @@ data_record(ledes_reader *r, const char *p, size_t n)
 	lint_blank_required(l);
 	lint_lengths(r, l);
 	if (!hit && clean)
-		head_keep(h, l, p, n);
+		head_keep(r, l, p, n);
+	if (hit || (clean && h->len > 0))
+		l->head_id = h->id;
 	r->sink->on_line(r->sink->ctx, l);
 	return sn.nl;
 }
