@@ -215,10 +215,33 @@ dec_parse(int64_t *out, const char *s, size_t n, unsigned flags,
 	return dec_parse_digits(out, s, n, flags, DEC_DIGITS, why);
 }
 
+/* dec_mul_div when a * b fits in int64 and 0 < divisor <= INT64_MAX / 2
+ * (so 2 * r cannot overflow): the usual case, without 128-bit division.
+ * The caller has checked both. */
+static int64_t
+mul_div64(int64_t p, int64_t divisor)
+{
+	int64_t q = p / divisor, r = p % divisor;
+
+	if (r < 0)
+		r = -r;
+	if (2 * r >= divisor)
+		q += p < 0 ? -1 : 1;
+	return q;
+}
+
 int
 dec_mul_div(int64_t *out, int64_t a, int64_t b, int64_t divisor)
 {
-	i128 p = (i128)a * b, q, r;
+	i128 p, q, r;
+	int64_t p64;
+
+	if (divisor > 0 && divisor <= INT64_MAX / 2 &&
+	    !__builtin_mul_overflow(a, b, &p64)) {
+		*out = mul_div64(p64, divisor);
+		return 0;
+	}
+	p = (i128)a * b;
 
 	q = p / divisor;
 	r = p % divisor;
@@ -235,6 +258,13 @@ dec_mul_div(int64_t *out, int64_t a, int64_t b, int64_t divisor)
 int
 dec_mul(int64_t *out, int64_t a, int64_t b)
 {
+	int64_t p;
+
+	/* With the constant divisor the division is a multiplication. */
+	if (!__builtin_mul_overflow(a, b, &p)) {
+		*out = mul_div64(p, DEC_SCALE);
+		return 0;
+	}
 	return dec_mul_div(out, a, b, DEC_SCALE);
 }
 

@@ -79,22 +79,42 @@ in_set(const struct code_set *s, const char *code, size_t n)
 	return false;
 }
 
+/* The task set called name, or NULL.  The first letter picks the one
+ * name to compare. */
+static const struct code_set *
+task_set(const char *name)
+{
+	switch (name[0]) {
+	case 'l':
+		return strcmp(name, "litigation") == 0 ? &set_litigation : NULL;
+	case 'c':
+		return strcmp(name, "counseling") == 0 ? &set_counseling : NULL;
+	case 'b':
+		return strcmp(name, "bankruptcy") == 0 ? &set_bankruptcy : NULL;
+	default:
+		return NULL;
+	}
+}
+
 bool
 utbms_has(enum utbms_kind kind, const char *set, const char *code, size_t n)
 {
+	const struct code_set *s = NULL;
+
 	switch (kind) {
 	case UTBMS_ACTIVITY:
-		return in_set(&set_activity, code, n);
+		s = &set_activity;
+		break;
 	case UTBMS_EXPENSE:
-		return in_set(&set_expense, code, n);
+		s = &set_expense;
+		break;
 	case UTBMS_TASK:
+		/* Every task code is a letter and three digits: most
+		 * lookups end before the set's name is read. */
+		if (n != 4)
+			return false;
+		s = task_set(set);
 		break;
 	}
-	if (strcmp(set, "litigation") == 0)
-		return in_set(&set_litigation, code, n);
-	if (strcmp(set, "counseling") == 0)
-		return in_set(&set_counseling, code, n);
-	if (strcmp(set, "bankruptcy") == 0)
-		return in_set(&set_bankruptcy, code, n);
-	return false;
+	return s != NULL && in_set(s, code, n);
 }
