@@ -4,6 +4,7 @@
  * only a record that straddles two fed chunks. */
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ struct head {
 	size_t  n[HEAD_FIELDS];
 	unsigned long nl;            /* newlines in it */
 	unsigned long id;            /* invoice_line.head_id */
+	bool    long_field;          /* a field above its LEDES size */
 	int32_t invoice_date, billing_start, billing_end;
 	int64_t invoice_total;
 	bool    has_total;
@@ -124,8 +126,17 @@ struct ledes_reader {
 		size_t        max;
 	}                         limits[NLIMITS]; /* max_lens for format */
 	size_t                    nlimits;
-	const struct num_field   *nums[NNUMS]; /* num_fields the format has */
-	size_t                    nnums;
+	size_t                    maxlen[F__COUNT]; /* by field; SIZE_MAX */
+	bool                      has_column[F__COUNT]; /* field < nfields */
+	/* num_fields the format has: [0] all, [1] all but INVOICE_TOTAL */
+	const struct num_field   *nums[2][NNUMS];
+	size_t                    nnums[2];
+	/* The classes last read, by their bytes (n == 0: empty slot). */
+	struct class_memo {
+		uint64_t      key;
+		size_t        n;
+		const char   *class;
+	}                         classes[16];
 	struct invoice_line       il;
 };
 
@@ -374,8 +385,9 @@ col_of(const char *p, size_t n, size_t j)
 
 /* What the splitter finds besides fields. */
 struct seen {
-	size_t        nul; /* offset of the first NUL, or the length */
-	unsigned long nl;  /* newlines */
+	size_t        nul;  /* offset of the first NUL, or the length */
+	unsigned long nl;   /* newlines */
+	bool          long_field; /* one above its LEDES size (max_lens) */
 };
 
 /* Notes the NULs and newlines of p[0..16) that mask z (from block16's
@@ -395,60 +407,69 @@ see_odd(struct seen *sn, const char *p, size_t base, unsigned z, size_t n)
 
 /* The data records' splitter: stores the fields of p[0..n) from offset
  * `from`, where field k starts, into f[k..nf), trimmed, in one pass, and
- * notes NULs and newlines in *sn.  Returns the field count; fields past
- * nf are counted, not stored. */
+ * notes NULs, newlines and fields longer than maxlen[] in *sn.  Returns
+ * the field count; fields past nf are counted, not stored.  The work is
+ * per '|': the field before it is stored (its limit checked) or, past
+ * nf, only counted. */
 static size_t
 split_fields(const char *p, size_t n, size_t from, size_t k, struct text *f,
-    size_t nf, struct seen *sn)
+    size_t nf, const size_t *maxlen, struct seen *sn)
 {
-	size_t start = from, i = from;
+	struct text *fp = f + k, *fend = f + (k < nf ? nf : k);
+	const size_t *max = maxlen + k;
+	size_t start = from, i = from, extra = 0, base, bar;
+	unsigned m = 0, z;
+	bool over = false;
 
 	sn->nul = n;
+	for (;;) {
 #if defined(__SSE2__)
-	{
-		unsigned m, z;
-		size_t base;
-
-		for (; i < n && n >= 16; i += 16) {
+		if (i + 16 <= n) {
 			base = i;
-			if (i + 16 > n) {
-				/* The last 16 bytes of the record, less the
-				 * 1-15 of them already seen. */
-				base = n - 16;
-				m = block16(p + base, &z);
-				m = m >> (i - base) << (i - base);
-				z = z >> (i - base) << (i - base);
-			} else {
-				m = block16(p + i, &z);
-			}
-			if (z != 0)
-				see_odd(sn, p, base, z, n);
-			for (; m != 0; m &= m - 1) {
-				size_t bar = base + (size_t)__builtin_ctz(m);
-
-				if (k < nf)
-					f[k] = cut(p, start, bar);
-				k++;
-				start = bar + 1;
-			}
-		}
-	}
+			m = block16(p + i, &z);
+			i += 16;
+		} else if (i < n && n >= 16) {
+			/* The last 16 bytes of the record, less the 1-15 of
+			 * them already seen. */
+			base = n - 16;
+			m = block16(p + base, &z) >> (i - base) << (i - base);
+			z = z >> (i - base) << (i - base);
+			i = n;
+		} else
 #endif
-	for (; i < n; i++) {
-		if (p[i] == '|') {
-			if (k < nf)
-				f[k] = cut(p, start, i);
-			k++;
-			start = i + 1;
-		} else if (p[i] == '\n') {
-			sn->nl++;
-		} else if (p[i] == '\0' && sn->nul == n) {
-			sn->nul = i;
+		if (i < n) {
+			/* One byte at a time: records under 16 bytes. */
+			base = i;
+			m = p[i] == '|';
+			z = p[i] == '\n' || p[i] == '\0';
+			i++;
+		} else {
+			break;
+		}
+		if (z != 0)
+			see_odd(sn, p, base, z, n);
+		for (; m != 0; m &= m - 1) {
+			bar = base + (unsigned)__builtin_ctz(m);
+			if (fp < fend) {
+				*fp = cut(p, start, bar);
+				over |= fp->n > *max;
+				fp++;
+				max++;
+			} else {
+				extra++;
+			}
+			start = bar + 1;
 		}
 	}
-	if (k < nf)
-		f[k] = cut(p, start, n);
-	return k + 1;
+	if (fp < fend) {
+		*fp = cut(p, start, n);
+		over |= fp->n > *max;
+		fp++;
+	} else {
+		extra++;
+	}
+	sn->long_field |= over;
+	return (size_t)(fp - f) + extra;
 }
 
 /* A quoted field value, safe for a terminal and bounded. */
@@ -487,16 +508,27 @@ start_data(ledes_reader *r)
 {
 	size_t i;
 
-	r->nnums = 0;
-	for (i = 0; i < NNUMS; i++)
-		if ((size_t)num_fields[i].field < r->nfields)
-			r->nums[r->nnums++] = &num_fields[i];
+	r->nnums[0] = r->nnums[1] = 0;
+	for (i = 0; i < NNUMS; i++) {
+		if ((size_t)num_fields[i].field >= r->nfields)
+			continue;
+		r->nums[0][r->nnums[0]++] = &num_fields[i];
+		if (num_fields[i].num != N_INVOICE_TOTAL)
+			r->nums[1][r->nnums[1]++] = &num_fields[i];
+	}
 	r->nlimits = 0;
-	for (i = 0; i < NLIMITS; i++)
-		if ((size_t)max_lens[i].field < r->nfields)
-			r->limits[r->nlimits++] = (struct limit){
-				max_lens[i].field,
-				max_lens[i].max[r->format == FMT_LEDES98BI]};
+	for (i = 0; i < F__COUNT; i++) {
+		r->maxlen[i] = SIZE_MAX;
+		r->has_column[i] = i < r->nfields;
+	}
+	for (i = 0; i < NLIMITS; i++) {
+		if ((size_t)max_lens[i].field >= r->nfields)
+			continue;
+		r->limits[r->nlimits++] = (struct limit){max_lens[i].field,
+			max_lens[i].max[r->format == FMT_LEDES98BI]};
+		r->maxlen[max_lens[i].field] =
+		    max_lens[i].max[r->format == FMT_LEDES98BI];
+	}
 	r->phase = PH_DATA;
 }
 
@@ -535,61 +567,78 @@ names_record(ledes_reader *r, const char *p, size_t n)
 	start_data(r);
 }
 
-/* Returns -1 when the record must be rejected (already reported).  With
- * skip_total, INVOICE_TOTAL is left for the caller (the invoice head has
- * it); otherwise *total_ok says whether it read without a lint. */
+/* A number that did not read as plain LEDES (st is DEC_ERR or DEC_LAX,
+ * why says why): read it leniently and lint, or reject the record.
+ * Returns -1 when rejected (reported); *total_ok goes false when this is
+ * INVOICE_TOTAL and it was linted. */
+static int
+odd_number(ledes_reader *r, struct invoice_line *l, const struct num_field *nf,
+    int st, const char *why, const char *p, size_t n, bool *total_ok)
+{
+	struct text t = l->field[nf->field];
+	char b[64];
+
+	if (st == DEC_ERR) {
+		/* What LEDES forbids but a person reads ($1,250.00) is kept
+		 * and flagged; the rest is unreadable. */
+		const char *why2;
+
+		st = dec_parse_digits(&l->num[nf->num], t.p, t.n, DEC_LENIENT,
+		    nf->digits, &why2);
+		if (st == DEC_ERR) {
+			if (nf->essential) {
+				reject(r, col_of(p, n, nf->field), "invalid %s "
+				    "'%s': %s", field_name(nf->field), q(b, t),
+				    why);
+				return -1;
+			}
+			if (nf->num == N_INVOICE_TOTAL)
+				*total_ok = false;
+			line_lint(l, nf->field, "%s '%s' is not a number: %s",
+			    field_name(nf->field), q(b, t), why);
+			return 0;
+		}
+		why = why2;
+	}
+	/* More than 4 decimals is DEC_LAX ("more decimals than allowed"),
+	 * so a DEC_OK number needs no second look. */
+	if (st == DEC_LAX) {
+		if (nf->num == N_INVOICE_TOTAL)
+			*total_ok = false;
+		line_lint(l, nf->field, "%s '%s': %s (LEDES numbers are "
+		    "digits, '.' and a leading '-', at most 4 decimals)",
+		    field_name(nf->field), q(b, t), why);
+	}
+	l->num_set |= 1u << nf->num;
+	return 0;
+}
+
+/* Reads the numbers of the record p[0..n) into l.  Returns -1 when it
+ * must be rejected (reported).  With skip_total, INVOICE_TOTAL is left to
+ * the caller (the invoice head has it); otherwise *total_ok says whether
+ * it read without a lint. */
 static int
 read_numbers(ledes_reader *r, struct invoice_line *l, const char *p,
     size_t n, bool skip_total, bool *total_ok)
 {
-	size_t i;
-	char b[64];
+	const struct num_field *const *nums = r->nums[skip_total];
+	size_t i, count = r->nnums[skip_total];
 
 	*total_ok = true;
-	for (i = 0; i < r->nnums; i++) {
-		const struct num_field *nf = r->nums[i];
+	for (i = 0; i < count; i++) {
+		const struct num_field *nf = nums[i];
 		struct text t = l->field[nf->field];
 		const char *why;
 		int st;
 
-		if (t.n == 0 || (skip_total && nf->num == N_INVOICE_TOTAL))
+		if (t.n == 0)
 			continue;
 		st = dec_parse_digits(&l->num[nf->num], t.p, t.n, DEC_STRICT,
 		    nf->digits, &why);
-		if (st == DEC_ERR) {
-			/* What LEDES forbids but a person reads ($1,250.00)
-			 * is kept and flagged; the rest is unreadable. */
-			const char *why2;
-
-			st = dec_parse_digits(&l->num[nf->num], t.p, t.n,
-			    DEC_LENIENT, nf->digits, &why2);
-			if (st == DEC_ERR) {
-				if (nf->essential) {
-					reject(r, col_of(p, n, nf->field),
-					    "invalid %s '%s': %s",
-					    field_name(nf->field), q(b, t),
-					    why);
-					return -1;
-				}
-				if (nf->num == N_INVOICE_TOTAL)
-					*total_ok = false;
-				line_lint(l, nf->field, "%s '%s' is not a "
-				    "number: %s", field_name(nf->field),
-				    q(b, t), why);
-				continue;
-			}
-			why = why2;
-		}
-		/* More than 4 decimals is DEC_LAX ("more decimals than
-		 * allowed"), so a DEC_OK number needs no second look. */
-		if (st == DEC_LAX) {
-			if (nf->num == N_INVOICE_TOTAL)
-				*total_ok = false;
-			line_lint(l, nf->field, "%s '%s': %s (LEDES numbers "
-			    "are digits, '.' and a leading '-', at most 4 "
-			    "decimals)", field_name(nf->field), q(b, t), why);
-		}
-		l->num_set |= 1u << nf->num;
+		if (st == DEC_OK)
+			l->num_set |= 1u << nf->num;
+		else if (odd_number(r, l, nf, st, why, p, n, total_ok) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -668,19 +717,48 @@ lint_blank_required(struct invoice_line *l)
 static void
 lint_lengths(const ledes_reader *r, struct invoice_line *l)
 {
-	const struct limit *lim = r->limits, *end = lim + r->nlimits;
-	bool over = false;
+	const struct limit *lim, *end = r->limits + r->nlimits;
 
-	/* Mostly all fit: find that out without a call in the loop. */
-	for (; lim < end; lim++)
-		over |= l->field[lim->field].n > lim->max;
-	if (!over)
-		return;
 	for (lim = r->limits; lim < end; lim++)
 		if (l->field[lim->field].n > lim->max)
 			line_lint(l, lim->field, "%s is %zu characters; LEDES "
 			    "allows %zu", field_name(lim->field),
 			    l->field[lim->field].n, lim->max);
+}
+
+/* The 8 bytes at p as a little-endian number, however the machine orders
+ * bytes (compilers make this one load). */
+static uint64_t
+load_le64(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	return (uint64_t)u[0] | (uint64_t)u[1] << 8 | (uint64_t)u[2] << 16 |
+	    (uint64_t)u[3] << 24 | (uint64_t)u[4] << 32 |
+	    (uint64_t)u[5] << 40 | (uint64_t)u[6] << 48 | (uint64_t)u[7] << 56;
+}
+
+/* tk_class_canonical(c), remembered: a file has few classes, and a
+ * class of up to 8 bytes is one number when the 8 bytes at c.p are in
+ * the record (which ends at end). */
+static const char *
+class_of(ledes_reader *r, struct text c, const char *end)
+{
+	struct class_memo *m;
+	uint64_t key;
+
+	if (c.n > 8 || end - c.p < 8)
+		return tk_class_canonical(c.p, c.n);
+	key = load_le64(c.p);
+	if (c.n < 8)
+		key &= (UINT64_C(1) << (8 * c.n)) - 1;
+	m = &r->classes[(key * UINT64_C(0x9E3779B97F4A7C15)) >> 60];
+	if (m->n != c.n || m->key != key) {
+		m->key = key;
+		m->n = c.n;
+		m->class = tk_class_canonical(c.p, c.n);
+	}
+	return m->class;
 }
 
 /* Whether the record at p starts with the kept invoice head. */
@@ -713,7 +791,9 @@ head_keep(ledes_reader *r, const struct invoice_line *l, const char *p,
 	h->nl = 0;
 	for (i = 0; i < len; i++)
 		h->nl += p[i] == '\n';
+	h->long_field = false;
 	for (i = 0; i < HEAD_FIELDS; i++) {
+		h->long_field |= l->field[i].n > r->maxlen[i];
 		h->off[i] = (size_t)(l->field[i].p - p);
 		h->n[i] = l->field[i].n;
 	}
@@ -744,8 +824,9 @@ data_record(ledes_reader *r, const char *p, size_t n)
 	 * when they are the last line's bytes, they are its fields too. */
 	hit = head_matches(h, p, n);
 	sn.nl = hit ? h->nl : 0;
+	sn.long_field = hit && h->long_field;
 	k = split_fields(p, n, hit ? h->len : 0, hit ? HEAD_FIELDS : 0,
-	    l->field, r->nfields, &sn);
+	    l->field, r->nfields, r->maxlen, &sn);
 	if (sn.nul < n) {
 		reject(r, (unsigned long)sn.nul + 1, "record contains a NUL "
 		    "byte");
@@ -755,7 +836,7 @@ data_record(ledes_reader *r, const char *p, size_t n)
 	 * them start blank (the sink may have changed them). */
 	memset(&l->field[r->nfields], 0, (F__COUNT - r->nfields) *
 	    sizeof(l->field[0]));
-	memset(&l->has_column[r->nfields], 0, F__COUNT - r->nfields);
+	memcpy(l->has_column, r->has_column, sizeof(l->has_column));
 	memset(&l->type, 0, offsetof(struct invoice_line, lints) -
 	    offsetof(struct invoice_line, type));
 	l->nlints = 0;
@@ -790,8 +871,6 @@ data_record(ledes_reader *r, const char *p, size_t n)
 	if (hit)
 		for (i = 0; i < HEAD_FIELDS; i++)
 			l->field[i] = (struct text){p + h->off[i], h->n[i]};
-	for (i = 0; i < r->nfields; i++)
-		l->has_column[i] = true;
 	if (r->headerless && r->counts->records == 1)
 		line_lint(l, F__COUNT, "the file has no LEDES1998B[] version "
 		    "record and no field-name record");
@@ -828,14 +907,15 @@ data_record(ledes_reader *r, const char *p, size_t n)
 	if (l->field[F_TIMEKEEPER_CLASSIFICATION].n > 0) {
 		struct text c = l->field[F_TIMEKEEPER_CLASSIFICATION];
 
-		l->tk_class = tk_class_canonical(c.p, c.n);
+		l->tk_class = class_of(r, c, p + n);
 		if (l->tk_class == NULL)
 			line_lint(l, F_TIMEKEEPER_CLASSIFICATION,
 			    "TIMEKEEPER_CLASSIFICATION '%s' is not a LEDES "
 			    "timekeeper class", q(b, c));
 	}
 	lint_blank_required(l);
-	lint_lengths(r, l);
+	if (sn.long_field)
+		lint_lengths(r, l);
 	if (!hit && clean)
 		head_keep(r, l, p, n);
 	if (hit || (clean && h->len > 0))
