@@ -102,7 +102,7 @@ days_by_counting(int y, int m, int d)
 static void
 date_parse__every_ymd8_of_the_range__exact_day_or_rejected(void **state)
 {
-	char s[16];
+	char s[48];
 	const char *why;
 	int32_t got;
 	int y, m, d, dim;

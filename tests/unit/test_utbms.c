@@ -50,7 +50,7 @@ listed(const char *const *list, const char *code, size_t n)
 static void
 check_set(enum utbms_kind kind, const char *set, const char *const *list)
 {
-	char code[8];
+	char code[16];
 	int letter, v;
 	size_t n;
 
