@@ -168,41 +168,17 @@ parse_slow(int64_t *out, const char *s, size_t n, unsigned flags,
 	return DEC_OK;
 }
 
-/* Numbers as LEDES writes them, "-1234.50", take a shorter road: at most
- * 18 - digits integer digits and `digits` decimals cannot overflow or
- * reach DEC_MAX_SCALED, so nothing needs diagnosing.  Anything else (a
- * sign '+', spaces, more decimals, long digit runs) goes to parse_slow,
- * which gives the same value for what this accepts. */
+/* Numbers as LEDES writes them, "-1234.50", take dec_parse_plain's
+ * shorter road: at most 18 - digits integer digits and `digits` decimals
+ * cannot overflow or reach DEC_MAX_SCALED, so nothing needs diagnosing.
+ * Anything else (a sign '+', spaces, more decimals, long digit runs) goes
+ * to parse_slow, which gives the same value for what that accepts. */
 int
 dec_parse_digits(int64_t *out, const char *s, size_t n, unsigned flags,
     unsigned digits, const char **why)
 {
-	const char *p = s, *end = s + n, *q;
-	uint64_t v = 0;
-	size_t nint, nfrac = 0;
-	bool neg = false;
-
-	if (n == 0 || digits > 9)
+	if (!dec_parse_plain(out, s, n, digits))
 		return parse_slow(out, s, n, flags, digits, why);
-	if (*p == '-') {
-		neg = true;
-		p++;
-	}
-	/* Unsigned wrap-around on long runs is harmless: they are refused
-	 * below by their length. */
-	for (q = p; p < end && (unsigned char)(*p - '0') < 10; p++)
-		v = v * 10 + (uint64_t)(*p - '0');
-	nint = (size_t)(p - q);
-	if (p < end && *p == '.') {
-		for (q = ++p; p < end && (unsigned char)(*p - '0') < 10; p++)
-			v = v * 10 + (uint64_t)(*p - '0');
-		nfrac = (size_t)(p - q);
-	}
-	if (p != end || nint + nfrac == 0 || nfrac > digits ||
-	    nint > 18 - digits)
-		return parse_slow(out, s, n, flags, digits, why);
-	v *= (uint64_t)pow10[digits - nfrac];
-	*out = neg ? -(int64_t)v : (int64_t)v;
 	if (why != NULL)
 		*why = NULL;
 	return DEC_OK;

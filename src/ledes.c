@@ -633,6 +633,11 @@ read_numbers(ledes_reader *r, struct invoice_line *l, const char *p,
 
 		if (t.n == 0)
 			continue;
+		/* Inline, the plain number costs no call. */
+		if (dec_parse_plain(&l->num[nf->num], t.p, t.n, nf->digits)) {
+			l->num_set |= 1u << nf->num;
+			continue;
+		}
 		st = dec_parse_digits(&l->num[nf->num], t.p, t.n, DEC_STRICT,
 		    nf->digits, &why);
 		if (st == DEC_OK)
