@@ -2,6 +2,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "date.h"
 
@@ -132,9 +133,19 @@ date_parse(int32_t *out, const char *s, size_t n, enum date_form form,
 	const char *p = s, *end = s + n;
 	int y, m, d;
 
-	/* Every LEDES date: eight digits, no spaces. */
+	/* Every LEDES date: eight digits, no spaces; and exports' ISO
+	 * dates. */
 	if (n == 8 && ymd8(s, &y, &m, &d))
 		goto check;
+	if (n == 10 && form != DATE_YMD8 && s[4] == '-' && s[7] == '-') {
+		char b[8];
+
+		memcpy(b, s, 4);
+		memcpy(b + 4, s + 5, 2);
+		memcpy(b + 6, s + 8, 2);
+		if (ymd8(b, &y, &m, &d))
+			goto check;
+	}
 	while (p < end && *p == ' ')
 		p++;
 	while (end > p && end[-1] == ' ')

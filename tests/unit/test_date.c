@@ -137,6 +137,43 @@ date_parse__every_ymd8_of_the_range__exact_day_or_rejected(void **state)
 }
 
 static void
+date_parse__iso_dates__same_day_as_ymd8(void **state)
+{
+	const char *why8, *why;
+	char s8[48], s10[48];
+	int32_t d8, d10;
+	int y, m, d, r8;
+
+	(void)state;
+	for (y = 1890; y <= 2210; y += 3)
+		for (m = 0; m <= 13; m++)
+			for (d = 0; d <= 32; d++) {
+				snprintf(s8, sizeof(s8), "%04d%02d%02d", y, m, d);
+				snprintf(s10, sizeof(s10), "%04d-%02d-%02d", y, m,
+				    d);
+				d8 = d10 = 0;
+				why8 = why = NULL;
+				r8 = date_parse(&d8, s8, 8, DATE_YMD8, &why8);
+				assert_int_equal(date_parse(&d10, s10, 10,
+				    DATE_AUTO, &why), r8);
+				assert_int_equal(d10, d8);
+				if (r8 < 0)
+					assert_string_equal(why, why8);
+				assert_int_equal(date_parse(&d10, s10, 10,
+				    DATE_DMY, NULL), r8);
+				assert_int_equal(date_parse(&d10, s10, 10,
+				    DATE_YMD8, &why), -1);
+				assert_string_equal(why, "not a YYYYMMDD date");
+			}
+	assert_int_equal(date_parse(&d10, "2026-03/04", 10, DATE_AUTO, &why),
+	    -1);
+	assert_int_equal(date_parse(&d10, "2026-0x-04", 10, DATE_AUTO, &why),
+	    -1);
+	assert_string_equal(why, "not a date (YYYYMMDD, YYYY-MM-DD or "
+	    "MM/DD/YYYY)");
+}
+
+static void
 date_parse__one_byte_not_a_digit__not_a_date(void **state)
 {
 	const char *why;
@@ -186,6 +223,7 @@ main(void)
 		cmocka_unit_test(date_roundtrip__every_day_of_two_centuries),
 		cmocka_unit_test(
 		    date_parse__every_ymd8_of_the_range__exact_day_or_rejected),
+		cmocka_unit_test(date_parse__iso_dates__same_day_as_ymd8),
 		cmocka_unit_test(date_parse__one_byte_not_a_digit__not_a_date),
 		cmocka_unit_test(date_format__every_day__as_printf_writes_it),
 	};
