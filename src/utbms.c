@@ -7,57 +7,57 @@
 const char *const utbms_task_sets[] = {"litigation", "counseling",
 	"bankruptcy", NULL};
 
-/* Each set is one letter and the sorted numbers after it: "L110" is
- * {'L', 110}.  Lines carry codes, so lookups are a few comparisons. */
+/* Each set is one letter and a table by the number after it: "L110" is
+ * in the litigation set when litigation[110].  Lines carry codes, so a
+ * lookup is one load. */
 struct code_set {
-	char                  letter;
-	const unsigned short *num;
-	size_t                n;
+	char                 letter;
+	const unsigned char *has; /* [1000] */
 };
 
-#define SET(letter, a) {letter, a, sizeof(a) / sizeof(a[0])}
-
-static const unsigned short litigation[] = {
-	100, 110, 120, 130, 140, 150, 160, 190,
-	200, 210, 220, 230, 240, 250, 260,
-	300, 310, 320, 330, 340, 350, 390,
-	400, 410, 420, 430, 440, 450, 460, 470,
-	500, 510, 520, 530,
+static const unsigned char litigation[1000] = {
+	[100] = 1, [110] = 1, [120] = 1, [130] = 1, [140] = 1, [150] = 1,
+	[160] = 1, [190] = 1, [200] = 1, [210] = 1, [220] = 1, [230] = 1,
+	[240] = 1, [250] = 1, [260] = 1, [300] = 1, [310] = 1, [320] = 1,
+	[330] = 1, [340] = 1, [350] = 1, [390] = 1, [400] = 1, [410] = 1,
+	[420] = 1, [430] = 1, [440] = 1, [450] = 1, [460] = 1, [470] = 1,
+	[500] = 1, [510] = 1, [520] = 1, [530] = 1,
 };
 
-static const unsigned short counseling[] = {
-	100, 200, 300, 400,
+static const unsigned char counseling[1000] = {
+	[100] = 1, [200] = 1, [300] = 1, [400] = 1,
 };
 
-static const unsigned short bankruptcy[] = {
-	100, 110, 120, 130, 140, 150, 160, 170,
-	180, 185, 190, 195, 200, 210, 220, 230,
-	240, 250, 260, 300, 310, 320, 400, 410,
-	420,
+static const unsigned char bankruptcy[1000] = {
+	[100] = 1, [110] = 1, [120] = 1, [130] = 1, [140] = 1, [150] = 1,
+	[160] = 1, [170] = 1, [180] = 1, [185] = 1, [190] = 1, [195] = 1,
+	[200] = 1, [210] = 1, [220] = 1, [230] = 1, [240] = 1, [250] = 1,
+	[260] = 1, [300] = 1, [310] = 1, [320] = 1, [400] = 1, [410] = 1,
+	[420] = 1,
 };
 
-static const unsigned short activity[] = {
-	101, 102, 103, 104, 105, 106, 107, 108,
-	109, 110, 111,
+static const unsigned char activity[1000] = {
+	[101] = 1, [102] = 1, [103] = 1, [104] = 1, [105] = 1, [106] = 1,
+	[107] = 1, [108] = 1, [109] = 1, [110] = 1, [111] = 1,
 };
 
-static const unsigned short expense[] = {
-	101, 102, 103, 104, 105, 106, 107, 108,
-	109, 110, 111, 112, 113, 114, 115, 116,
-	117, 118, 119, 120, 121, 122, 123, 124,
+static const unsigned char expense[1000] = {
+	[101] = 1, [102] = 1, [103] = 1, [104] = 1, [105] = 1, [106] = 1,
+	[107] = 1, [108] = 1, [109] = 1, [110] = 1, [111] = 1, [112] = 1,
+	[113] = 1, [114] = 1, [115] = 1, [116] = 1, [117] = 1, [118] = 1,
+	[119] = 1, [120] = 1, [121] = 1, [122] = 1, [123] = 1, [124] = 1,
 };
 
-static const struct code_set set_litigation = SET('L', litigation);
-static const struct code_set set_counseling = SET('C', counseling);
-static const struct code_set set_bankruptcy = SET('B', bankruptcy);
-static const struct code_set set_activity = SET('A', activity);
-static const struct code_set set_expense = SET('E', expense);
+static const struct code_set set_litigation = {'L', litigation};
+static const struct code_set set_counseling = {'C', counseling};
+static const struct code_set set_bankruptcy = {'B', bankruptcy};
+static const struct code_set set_activity = {'A', activity};
+static const struct code_set set_expense = {'E', expense};
 
 static bool
 in_set(const struct code_set *s, const char *code, size_t n)
 {
-	unsigned d1, d2, d3, v;
-	size_t lo = 0, hi = s->n, i;
+	unsigned d1, d2, d3;
 
 	if (n != 4 || code[0] != s->letter)
 		return false;
@@ -66,17 +66,7 @@ in_set(const struct code_set *s, const char *code, size_t n)
 	d3 = (unsigned)(unsigned char)code[3] - '0';
 	if (d1 > 9 || d2 > 9 || d3 > 9)
 		return false;
-	v = d1 * 100 + d2 * 10 + d3;
-	while (lo < hi) {
-		i = lo + (hi - lo) / 2;
-		if (s->num[i] == v)
-			return true;
-		if (s->num[i] < v)
-			lo = i + 1;
-		else
-			hi = i;
-	}
-	return false;
+	return s->has[d1 * 100 + d2 * 10 + d3] != 0;
 }
 
 /* The task set called name, or NULL.  The first letter picks the one
