@@ -257,14 +257,15 @@ static void
 on_line(struct check_ctx *cx, const struct rule *r,
     const struct invoice_line *l)
 {
-	struct state *s = check_state(cx);
 	struct text firm = l->field[F_LAW_FIRM_ID];
 	struct text number = l->field[F_INVOICE_NUMBER];
 	struct first_line *fl;
+	struct state *s;
 	size_t i;
 
 	if (l->format == FMT_CSV)
 		return;
+	s = check_state(cx);
 	for (i = 0; i < l->nlints; i++)
 		check_emit_line(cx, r, l, 0, "%s", l->lints[i].msg);
 	/* The invoice key (file, firm, number) with its length prefixes
