@@ -40,6 +40,47 @@ enum dec_flags {
 int dec_parse_digits(int64_t *out, const char *s, size_t n, unsigned flags,
     unsigned digits, const char **why);
 
+/* The DEC_OK case of dec_parse_digits, inline for readers that parse a
+ * few numbers a line: true, with *out set, when s[0..n) is a plain
+ * number (-?digits[.digits], at most `digits` decimals, at most 18 -
+ * digits integer digits, digits <= 9); false, *out untouched, for
+ * everything else, which dec_parse_digits then reads or diagnoses. */
+static inline bool
+dec_parse_plain(int64_t *out, const char *s, size_t n, unsigned digits)
+{
+	static const int64_t scale[] = {
+		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+		100000000, 1000000000,
+	};
+	const char *p = s, *end = s + n, *q;
+	uint64_t v = 0;
+	size_t nint, nfrac = 0;
+	bool neg = false;
+
+	if (n == 0 || digits > 9)
+		return false;
+	if (*p == '-') {
+		neg = true;
+		p++;
+	}
+	/* Unsigned wrap-around on long runs is harmless: they are refused
+	 * below by their length. */
+	for (q = p; p < end && (unsigned char)(*p - '0') < 10; p++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	nint = (size_t)(p - q);
+	if (p < end && *p == '.') {
+		for (q = ++p; p < end && (unsigned char)(*p - '0') < 10; p++)
+			v = v * 10 + (uint64_t)(*p - '0');
+		nfrac = (size_t)(p - q);
+	}
+	if (p != end || nint + nfrac == 0 || nfrac > digits ||
+	    nint > 18 - digits)
+		return false;
+	v *= (uint64_t)scale[digits - nfrac];
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return true;
+}
+
 /* dec_parse_digits with DEC_DIGITS. */
 int dec_parse(int64_t *out, const char *s, size_t n, unsigned flags,
     const char **why);

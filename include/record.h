@@ -131,6 +131,10 @@ struct invoice_line {
 	int32_t        date;          /* LINE_ITEM_DATE (always valid) */
 	int32_t        invoice_date;  /* DATE_NONE when blank or invalid */
 	int32_t        billing_start, billing_end;
+	/* Lines of one input with the same head_id, if not 0, have the same
+	 * bytes in every field before LINE_ITEM_NUMBER (the invoice's own
+	 * fields), so what was found about them holds for all. */
+	unsigned long  head_id;
 
 	struct lint    lints[LINE_MAX_LINTS];
 	unsigned       nlints;
@@ -158,7 +162,9 @@ const char    *line_type_name(enum line_type t); /* "fee", "expense", ... */
 /* The canonical LEDES 2014 class for s: PARTNR stays, PT becomes PARTNR,
  * AS -> ASSOC, OC -> OFCOUN, LA -> LGLAST, PL -> PARALG, OT -> NBOTHR.
  * Case-insensitive.  Returns a static string, or NULL if s is no class
- * code LEDES knows. */
+ * code LEDES knows.  Each class has one string, so canonical classes
+ * may be compared as pointers (invoice_line.tk_class and roster classes
+ * come from here; timekeeper_class relies on it). */
 const char *tk_class_canonical(const char *s, size_t n);
 
 /* Appends a lint to l (dropped silently past LINE_MAX_LINTS, with the

@@ -1,4 +1,5 @@
 /* decimal.c - exact fixed-point parse, multiply and format. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,8 +33,9 @@ fail(const char **why, const char *msg)
 	return DEC_ERR;
 }
 
-int
-dec_parse_digits(int64_t *out, const char *s, size_t n, unsigned flags,
+/* The general parser: every form, every diagnosis. */
+static int
+parse_slow(int64_t *out, const char *s, size_t n, unsigned flags,
     unsigned digits, const char **why)
 {
 	const char *p = s, *end = s + n;
@@ -166,6 +168,22 @@ dec_parse_digits(int64_t *out, const char *s, size_t n, unsigned flags,
 	return DEC_OK;
 }
 
+/* Numbers as LEDES writes them, "-1234.50", take dec_parse_plain's
+ * shorter road: at most 18 - digits integer digits and `digits` decimals
+ * cannot overflow or reach DEC_MAX_SCALED, so nothing needs diagnosing.
+ * Anything else (a sign '+', spaces, more decimals, long digit runs) goes
+ * to parse_slow, which gives the same value for what that accepts. */
+int
+dec_parse_digits(int64_t *out, const char *s, size_t n, unsigned flags,
+    unsigned digits, const char **why)
+{
+	if (!dec_parse_plain(out, s, n, digits))
+		return parse_slow(out, s, n, flags, digits, why);
+	if (why != NULL)
+		*why = NULL;
+	return DEC_OK;
+}
+
 int
 dec_parse(int64_t *out, const char *s, size_t n, unsigned flags,
     const char **why)
@@ -173,10 +191,33 @@ dec_parse(int64_t *out, const char *s, size_t n, unsigned flags,
 	return dec_parse_digits(out, s, n, flags, DEC_DIGITS, why);
 }
 
+/* dec_mul_div when a * b fits in int64 and 0 < divisor <= INT64_MAX / 2
+ * (so 2 * r cannot overflow): the usual case, without 128-bit division.
+ * The caller has checked both. */
+static int64_t
+mul_div64(int64_t p, int64_t divisor)
+{
+	int64_t q = p / divisor, r = p % divisor;
+
+	if (r < 0)
+		r = -r;
+	if (2 * r >= divisor)
+		q += p < 0 ? -1 : 1;
+	return q;
+}
+
 int
 dec_mul_div(int64_t *out, int64_t a, int64_t b, int64_t divisor)
 {
-	i128 p = (i128)a * b, q, r;
+	i128 p, q, r;
+	int64_t p64;
+
+	if (divisor > 0 && divisor <= INT64_MAX / 2 &&
+	    !__builtin_mul_overflow(a, b, &p64)) {
+		*out = mul_div64(p64, divisor);
+		return 0;
+	}
+	p = (i128)a * b;
 
 	q = p / divisor;
 	r = p % divisor;
@@ -193,6 +234,13 @@ dec_mul_div(int64_t *out, int64_t a, int64_t b, int64_t divisor)
 int
 dec_mul(int64_t *out, int64_t a, int64_t b)
 {
+	int64_t p;
+
+	/* With the constant divisor the division is a multiplication. */
+	if (!__builtin_mul_overflow(a, b, &p)) {
+		*out = mul_div64(p, DEC_SCALE);
+		return 0;
+	}
 	return dec_mul_div(out, a, b, DEC_SCALE);
 }
 

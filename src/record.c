@@ -1,5 +1,6 @@
 /* record.c - LEDES field names, line types and timekeeper classes. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -76,20 +77,48 @@ eq_ci(const char *s, size_t n, const char *lit)
 	return strlen(lit) == n && strncasecmp(s, lit, n) == 0;
 }
 
+/* ASCII upper case; other bytes stay as they are, so they match no
+ * code. */
+static unsigned char
+upper(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	return u >= 'a' && u <= 'z' ? (unsigned char)(u - 'a' + 'A') : u;
+}
+
+/* Readers call this on every line: the one- and two-letter LEDES codes
+ * are decided without a string comparison. */
 enum line_type
 line_type_parse(const char *s, size_t n)
 {
-	if (eq_ci(s, n, "F") || eq_ci(s, n, "Fee") || eq_ci(s, n, "Fees") ||
-	    eq_ci(s, n, "Time"))
+	if (n == 1) {
+		switch (upper(s[0])) {
+		case 'F':
+			return LINE_FEE;
+		case 'E':
+			return LINE_EXPENSE;
+		default:
+			return LINE_UNKNOWN;
+		}
+	}
+	if (n == 2) {
+		if (upper(s[0]) != 'I')
+			return LINE_UNKNOWN;
+		switch (upper(s[1])) {
+		case 'F':
+			return LINE_ADJ_FEE;
+		case 'E':
+			return LINE_ADJ_EXPENSE;
+		default:
+			return LINE_UNKNOWN;
+		}
+	}
+	if (eq_ci(s, n, "Fee") || eq_ci(s, n, "Fees") || eq_ci(s, n, "Time"))
 		return LINE_FEE;
-	if (eq_ci(s, n, "E") || eq_ci(s, n, "Expense") ||
-	    eq_ci(s, n, "Expenses") || eq_ci(s, n, "Cost") ||
-	    eq_ci(s, n, "Disbursement"))
+	if (eq_ci(s, n, "Expense") || eq_ci(s, n, "Expenses") ||
+	    eq_ci(s, n, "Cost") || eq_ci(s, n, "Disbursement"))
 		return LINE_EXPENSE;
-	if (eq_ci(s, n, "IF"))
-		return LINE_ADJ_FEE;
-	if (eq_ci(s, n, "IE"))
-		return LINE_ADJ_EXPENSE;
 	return LINE_UNKNOWN;
 }
 
@@ -111,8 +140,11 @@ line_type_name(enum line_type t)
 	return "unknown";
 }
 
-/* The 2014 LOC classes (LEDES.md 1.5), sorted. */
-static const char *const classes_2014[] = {
+/* The 2014 LOC classes (LEDES.md 1.5), sorted for the binary search and
+ * padded to 8 bytes to be read as one number.  Every canonical class is
+ * one of these strings, so callers may compare classes by pointer
+ * (rules.c does, for PT and PARTNR). */
+static const char classes_2014[][8] = {
 	"ADJSMT", "ADJSTR", "ANALST", "ARBITR", "ASSOC", "AUDITR", "CLKSEC",
 	"CONSLT", "CSTCNS", "CTRPTR", "DOCCDR", "DOCRAT", "DOCRNA", "DSCANJ",
 	"DSCANS", "DSCATT", "DSCPMG", "EVDEVL", "EXPERT", "FLTFEE", "FORANL",
@@ -122,25 +154,75 @@ static const char *const classes_2014[] = {
 	"TEMPAT", "TEMPOS", "TPADMN", "TRAINR", "TRANEE", "TRANSL", "TRNDEV",
 	"TRNFAG", "VIDOGR",
 };
+#define NCLASSES (sizeof(classes_2014) / sizeof(classes_2014[0]))
 
-static const struct {
-	const char *legacy, *canonical;
-} classes_1998[] = {
-	{"PT", "PARTNR"}, {"AS", "ASSOC"}, {"OC", "OFCOUN"},
-	{"LA", "LGLAST"}, {"PL", "PARALG"}, {"OT", "NBOTHR"},
-};
+/* Index into classes_2014 of the 1998 two-letter codes' classes. */
+enum { C_ASSOC = 4, C_LGLAST = 25, C_NBOTHR = 31, C_OFCOUN = 32,
+	C_PARALG = 33, C_PARTNR = 34 };
 
+/* Eight bytes as a number that orders as memcmp does. */
+static uint64_t
+key8(const unsigned char *b)
+{
+	return (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 |
+	    (uint64_t)b[2] << 40 | (uint64_t)b[3] << 32 |
+	    (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 |
+	    (uint64_t)b[6] << 8 | (uint64_t)b[7];
+}
+
+/* Fee lines carry a class each, so this runs once a line: a switch for
+ * the 1998 codes, a binary search on 8-byte keys for the rest. */
 const char *
 tk_class_canonical(const char *s, size_t n)
 {
-	size_t i;
+	uint64_t want, have;
+	size_t lo = 0, hi = NCLASSES, i;
 
-	for (i = 0; i < sizeof(classes_1998) / sizeof(classes_1998[0]); i++)
-		if (eq_ci(s, n, classes_1998[i].legacy))
-			return classes_1998[i].canonical;
-	for (i = 0; i < sizeof(classes_2014) / sizeof(classes_2014[0]); i++)
-		if (eq_ci(s, n, classes_2014[i]))
-			return classes_2014[i];
+	if (n == 2) {
+		unsigned a = upper(s[0]), b = upper(s[1]);
+
+		switch (a << 8 | b) {
+		case 'P' << 8 | 'T':
+			return classes_2014[C_PARTNR];
+		case 'A' << 8 | 'S':
+			return classes_2014[C_ASSOC];
+		case 'O' << 8 | 'C':
+			return classes_2014[C_OFCOUN];
+		case 'L' << 8 | 'A':
+			return classes_2014[C_LGLAST];
+		case 'P' << 8 | 'L':
+			return classes_2014[C_PARALG];
+		case 'O' << 8 | 'T':
+			return classes_2014[C_NBOTHR];
+		default:
+			return NULL;
+		}
+	}
+	if (n != 5 && n != 6)
+		return NULL;
+	/* Clearing bit 5 makes a letter upper case and leaves no other byte
+	 * a letter; the table holds only letters, so no other byte matches
+	 * (a space reads as the padding NUL, which the length test below
+	 * catches as it does "ASSOC\0"). */
+	want = ((uint64_t)(unsigned char)s[0] << 56 |
+	    (uint64_t)(unsigned char)s[1] << 48 |
+	    (uint64_t)(unsigned char)s[2] << 40 |
+	    (uint64_t)(unsigned char)s[3] << 32 |
+	    (uint64_t)(unsigned char)s[4] << 24 |
+	    (n == 6 ? (uint64_t)(unsigned char)s[5] << 16 : 0)) &
+	    UINT64_C(0xDFDFDFDFDFDF0000);
+	while (lo < hi) {
+		i = lo + (hi - lo) / 2;
+		have = key8((const unsigned char *)classes_2014[i]);
+		if (want == have)
+			/* "ASSOC\0" reads as ASSOC: the lengths must agree. */
+			return (classes_2014[i][5] != '\0') == (n == 6) ?
+			    classes_2014[i] : NULL;
+		if (want < have)
+			hi = i;
+		else
+			lo = i + 1;
+	}
 	return NULL;
 }
 

@@ -7,61 +7,104 @@
 const char *const utbms_task_sets[] = {"litigation", "counseling",
 	"bankruptcy", NULL};
 
-static const char *const litigation[] = {
-	"L100", "L110", "L120", "L130", "L140", "L150", "L160", "L190",
-	"L200", "L210", "L220", "L230", "L240", "L250", "L260",
-	"L300", "L310", "L320", "L330", "L340", "L350", "L390",
-	"L400", "L410", "L420", "L430", "L440", "L450", "L460", "L470",
-	"L500", "L510", "L520", "L530", NULL,
+/* Each set is one letter and a table by the number after it: "L110" is
+ * in the litigation set when litigation[110].  Lines carry codes, so a
+ * lookup is one load. */
+struct code_set {
+	char                 letter;
+	const unsigned char *has; /* [1000] */
 };
 
-static const char *const counseling[] = {
-	"C100", "C200", "C300", "C400", NULL,
+static const unsigned char litigation[1000] = {
+	[100] = 1, [110] = 1, [120] = 1, [130] = 1, [140] = 1, [150] = 1,
+	[160] = 1, [190] = 1, [200] = 1, [210] = 1, [220] = 1, [230] = 1,
+	[240] = 1, [250] = 1, [260] = 1, [300] = 1, [310] = 1, [320] = 1,
+	[330] = 1, [340] = 1, [350] = 1, [390] = 1, [400] = 1, [410] = 1,
+	[420] = 1, [430] = 1, [440] = 1, [450] = 1, [460] = 1, [470] = 1,
+	[500] = 1, [510] = 1, [520] = 1, [530] = 1,
 };
 
-static const char *const bankruptcy[] = {
-	"B100", "B110", "B120", "B130", "B140", "B150", "B160", "B170",
-	"B180", "B185", "B190", "B195", "B200", "B210", "B220", "B230",
-	"B240", "B250", "B260", "B300", "B310", "B320", "B400", "B410",
-	"B420", NULL,
+static const unsigned char counseling[1000] = {
+	[100] = 1, [200] = 1, [300] = 1, [400] = 1,
 };
 
-static const char *const activity[] = {
-	"A101", "A102", "A103", "A104", "A105", "A106", "A107", "A108",
-	"A109", "A110", "A111", NULL,
+static const unsigned char bankruptcy[1000] = {
+	[100] = 1, [110] = 1, [120] = 1, [130] = 1, [140] = 1, [150] = 1,
+	[160] = 1, [170] = 1, [180] = 1, [185] = 1, [190] = 1, [195] = 1,
+	[200] = 1, [210] = 1, [220] = 1, [230] = 1, [240] = 1, [250] = 1,
+	[260] = 1, [300] = 1, [310] = 1, [320] = 1, [400] = 1, [410] = 1,
+	[420] = 1,
 };
 
-static const char *const expense[] = {
-	"E101", "E102", "E103", "E104", "E105", "E106", "E107", "E108",
-	"E109", "E110", "E111", "E112", "E113", "E114", "E115", "E116",
-	"E117", "E118", "E119", "E120", "E121", "E122", "E123", "E124", NULL,
+static const unsigned char activity[1000] = {
+	[101] = 1, [102] = 1, [103] = 1, [104] = 1, [105] = 1, [106] = 1,
+	[107] = 1, [108] = 1, [109] = 1, [110] = 1, [111] = 1,
 };
+
+static const unsigned char expense[1000] = {
+	[101] = 1, [102] = 1, [103] = 1, [104] = 1, [105] = 1, [106] = 1,
+	[107] = 1, [108] = 1, [109] = 1, [110] = 1, [111] = 1, [112] = 1,
+	[113] = 1, [114] = 1, [115] = 1, [116] = 1, [117] = 1, [118] = 1,
+	[119] = 1, [120] = 1, [121] = 1, [122] = 1, [123] = 1, [124] = 1,
+};
+
+static const struct code_set set_litigation = {'L', litigation};
+static const struct code_set set_counseling = {'C', counseling};
+static const struct code_set set_bankruptcy = {'B', bankruptcy};
+static const struct code_set set_activity = {'A', activity};
+static const struct code_set set_expense = {'E', expense};
 
 static bool
-in_list(const char *const *list, const char *code, size_t n)
+in_set(const struct code_set *s, const char *code, size_t n)
 {
-	for (; *list != NULL; list++)
-		if (strlen(*list) == n && memcmp(*list, code, n) == 0)
-			return true;
-	return false;
+	unsigned d1, d2, d3;
+
+	if (n != 4 || code[0] != s->letter)
+		return false;
+	d1 = (unsigned)(unsigned char)code[1] - '0';
+	d2 = (unsigned)(unsigned char)code[2] - '0';
+	d3 = (unsigned)(unsigned char)code[3] - '0';
+	if (d1 > 9 || d2 > 9 || d3 > 9)
+		return false;
+	return s->has[d1 * 100 + d2 * 10 + d3] != 0;
+}
+
+/* The task set called name, or NULL.  The first letter picks the one
+ * name to compare. */
+static const struct code_set *
+task_set(const char *name)
+{
+	switch (name[0]) {
+	case 'l':
+		return strcmp(name, "litigation") == 0 ? &set_litigation : NULL;
+	case 'c':
+		return strcmp(name, "counseling") == 0 ? &set_counseling : NULL;
+	case 'b':
+		return strcmp(name, "bankruptcy") == 0 ? &set_bankruptcy : NULL;
+	default:
+		return NULL;
+	}
 }
 
 bool
 utbms_has(enum utbms_kind kind, const char *set, const char *code, size_t n)
 {
+	const struct code_set *s = NULL;
+
 	switch (kind) {
 	case UTBMS_ACTIVITY:
-		return in_list(activity, code, n);
+		s = &set_activity;
+		break;
 	case UTBMS_EXPENSE:
-		return in_list(expense, code, n);
+		s = &set_expense;
+		break;
 	case UTBMS_TASK:
+		/* Every task code is a letter and three digits: most
+		 * lookups end before the set's name is read. */
+		if (n != 4)
+			return false;
+		s = task_set(set);
 		break;
 	}
-	if (strcmp(set, "litigation") == 0)
-		return in_list(litigation, code, n);
-	if (strcmp(set, "counseling") == 0)
-		return in_list(counseling, code, n);
-	if (strcmp(set, "bankruptcy") == 0)
-		return in_list(bankruptcy, code, n);
-	return false;
+	return s != NULL && in_set(s, code, n);
 }

@@ -2,7 +2,6 @@
  * for (law clerks, summer associates, secretaries...). */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "checks.h"
 #include "xalloc.h"
@@ -22,6 +21,13 @@ struct state {
 	const struct rule *rule;
 	unsigned           file;
 	bool               valid;
+	/* The lists of `classes_of` as canonical classes (NULL for a name
+	 * that is none), so a fee compares pointers, not strings. */
+	const struct rule *classes_of;
+	struct canon {
+		const char **v;
+		size_t       n, cap;
+	} canon[2]; /* P_ALLOWED, P_DISALLOWED */
 };
 
 static void *
@@ -34,7 +40,11 @@ state_new(const struct rule *r)
 static void
 state_free(void *p)
 {
-	free(p);
+	struct state *st = p;
+
+	free(st->canon[P_ALLOWED].v);
+	free(st->canon[P_DISALLOWED].v);
+	free(st);
 }
 
 static int
@@ -59,26 +69,30 @@ validate(struct check_ctx *cx, const struct rule *r, int param)
 	}
 }
 
-/* Whether the canonical class is in the list, which may use either LEDES
- * family (PT or PARTNR).  Only the 1998 codes have two letters, so only
- * they need the table: this runs on every fee. */
-static bool
-listed(const struct param_value *v, const char *class)
+static void
+canonize(struct canon *c, const struct param_value *v)
 {
 	size_t i;
 
-	for (i = 0; i < v->u.list.n; i++) {
-		const char *s = v->u.list.v[i];
-		const char *c;
+	c->n = 0;
+	xgrow(&c->v, &c->cap, v->u.list.n + 1, sizeof(c->v[0]));
+	for (i = 0; i < v->u.list.n; i++)
+		c->v[c->n++] = tk_class_canonical(v->u.list.v[i],
+		    strlen(v->u.list.v[i]));
+}
 
-		if (strcasecmp(s, class) == 0)
+/* Whether the canonical class is in the list, which may use either LEDES
+ * family (PT or PARTNR) and any case.  Canonical classes are unique
+ * strings (record.h), so the list's canonical forms are compared as
+ * pointers: this runs on every fee. */
+static bool
+listed(const struct canon *c, const char *class)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->v[i] == class)
 			return true;
-		if (strlen(s) != 2)
-			continue;
-		c = tk_class_canonical(s, 2);
-		if (c != NULL && strcmp(c, class) == 0)
-			return true;
-	}
 	return false;
 }
 
@@ -126,6 +140,11 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		check_note(cx, r, "neither 'allowed' nor 'disallowed' is set");
 		return;
 	}
+	if (st->classes_of != r) {
+		canonize(&st->canon[P_ALLOWED], allowed);
+		canonize(&st->canon[P_DISALLOWED], disallowed);
+		st->classes_of = r;
+	}
 	if (!st->valid || st->rule != r || st->file != l->file_index) {
 		validate(cx, r, P_ALLOWED);
 		validate(cx, r, P_DISALLOWED);
@@ -146,12 +165,12 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		    "the line or the roster, are not checked");
 		return;
 	}
-	if (disallowed->set && listed(disallowed, class)) {
+	if (disallowed->set && listed(&st->canon[P_DISALLOWED], class)) {
 		check_emit_line(cx, r, l, at_risk,
 		    "timekeeper class %s%s is not paid for", class, from);
 		return;
 	}
-	if (allowed->set && !listed(allowed, class))
+	if (allowed->set && !listed(&st->canon[P_ALLOWED], class))
 		check_emit_line(cx, r, l, at_risk,
 		    "timekeeper class %s%s is not paid for; paid: %s", class,
 		    from, join(list, sizeof(list), allowed));

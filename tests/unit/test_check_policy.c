@@ -153,6 +153,37 @@ timekeeper_class__allowed__line_class_then_roster(void **state)
 }
 
 static void
+timekeeper_class__lists_in_any_case__match_both_families(void **state)
+{
+	static const char rules[] = "billcheck: 1\nrules:\n"
+	    "  - {id: tkc, check: timekeeper_class, allowed: [pt, Assoc], "
+	    "disallowed: [ofcoun, pl]}\n";
+	static const char a[] = LEDES_HEAD
+	    FEE(F1, "A1", "0", "1", "20260302", "1.0", "900", "900", "P1",
+		"partnr", "paid")
+	    FEE(F1, "A1", "0", "2", "20260302", "1.0", "500", "500", "A1",
+		"as", "paid")
+	    FEE(F1, "A1", "0", "3", "20260302", "1.0", "800", "800", "O1",
+		"OC", "disallowed, 1998 code")
+	    FEE(F1, "A1", "0", "4", "20260302", "1.0", "200", "200", "L1",
+		"PARALG", "disallowed as pl")
+	    FEE(F1, "A1", "0", "5", "20260302", "1.0", "200", "200", "E1",
+		"EXPERT", "not allowed");
+	struct run r;
+
+	(void)state;
+	run_one(&r, rules, a);
+	assert_int_equal(count_of(&r, "tkc"), 3);
+	assert_string_equal(finding_of(&r, "tkc", 0)->message,
+	    "timekeeper class OFCOUN is not paid for");
+	assert_string_equal(finding_of(&r, "tkc", 1)->message,
+	    "timekeeper class PARALG is not paid for");
+	assert_string_equal(finding_of(&r, "tkc", 2)->message,
+	    "timekeeper class EXPERT is not paid for; paid: PARTNR, ASSOC");
+	run_free(&r);
+}
+
+static void
 timekeeper_class__bad_names_or_no_list__noted_not_flagged(void **state)
 {
 	static const char rules[] = "billcheck: 1\nrules:\n"
@@ -815,14 +846,43 @@ examples__planted_cases__flagged_and_nothing_else(void **state)
 	free(ca);
 }
 
+/* ---- ledes_format ------------------------------------------------- */
+
+static void
+ledes_format__98bi_fields_after_the_head__still_compared(void **state)
+{
+	static const char rules[] = "billcheck: 1\nrules:\n"
+	    "  - {id: fmt, check: ledes_format}\n";
+	static const char in[] = BI_HEAD
+	    BI("11-1111111", "A1", "200", "M1", "PO1", "USD", "1", "1.0",
+	    "100", "100")
+	    BI("11-1111111", "A1", "200", "M1", "PO1", "EUR", "2", "1.0",
+	    "100", "100")
+	    BI("11-1111111", "A1", "200", "M1", "PO1", "USD", "3", "1.0",
+	    "100", "100");
+	struct run r;
+
+	(void)state;
+	run_one(&r, rules, in);
+	assert_int_equal(count_of(&r, "fmt"), 1);
+	assert_string_equal(finding_of(&r, "fmt", 0)->message,
+	    "INVOICE_CURRENCY 'EUR' differs from 'USD' on the invoice's first "
+	    "line (row 3)");
+	run_free(&r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
+		    ledes_format__98bi_fields_after_the_head__still_compared),
+		cmocka_unit_test(
 		    timekeeper_class__disallowed__both_ledes_families),
 		cmocka_unit_test(
 		    timekeeper_class__allowed__line_class_then_roster),
+		cmocka_unit_test(
+		    timekeeper_class__lists_in_any_case__match_both_families),
 		cmocka_unit_test(
 		    timekeeper_class__bad_names_or_no_list__noted_not_flagged),
 		cmocka_unit_test(

@@ -225,6 +225,54 @@ ledes_format__lints_varying_fields_and_repeated_numbers(void **state)
 	run_free(&r);
 }
 
+static void
+ledes_format__line_numbers_and_heads__each_invoice_on_its_own(void **state)
+{
+	static const char rules[] = "billcheck: 1\nrules:\n"
+	    "  - {id: fmt, check: ledes_format}\n";
+	static const char a[] = LEDES_HEAD
+	    FEE(F1, "A1", "300", "1", "20260302", "1.0", "100", "100", "P1",
+	    "PARTNR", "a")
+	    FEE(F1, "A1", "300", "01", "20260302", "1.0", "100", "100", "P1",
+	    "PARTNR", "b")
+	    FEE(F1, "A1", "300", "10000", "20260302", "1.0", "100", "100", "P1",
+	    "PARTNR", "c")
+	    FEE(F1, "A1", "300", "9999", "20260302", "1.0", "100", "100", "P1",
+	    "PARTNR", "d")
+	    FEE(F1, "A1", "301", "10000", "20260302", "1.0", "100", "100", "P1",
+	    "PARTNR", "e")
+	    FEE(F1, "A1", "300", "9999", "20260302", "1.0", "100", "100", "P1",
+	    "PARTNR", "f")
+	    FEE(F1, "B1", "300", "1", "20260302", "1.0", "100", "100", "P1",
+	    "PARTNR", "g")
+	    FEE(F1, "A1", "302", "1", "20260302", "1.0", "100", "100", "P1",
+	    "PARTNR", "h")
+	    FEE(F1, "A1", "302", "2", "20260302", "1.0", "100", "100", "P1",
+	    "PARTNR", "i");
+	struct run r;
+
+	(void)state;
+	run_one(&r, rules, a);
+	assert_int_equal(count_of(&r, "fmt"), 5);
+	assert_string_equal(finding_of(&r, "fmt", 0)->message,
+	    "INVOICE_TOTAL '301' differs from '300' on the invoice's first "
+	    "line (row 3)");
+	assert_string_equal(finding_of(&r, "fmt", 1)->message,
+	    "LINE_ITEM_NUMBER 10000 repeats the line at row 5 of invoice A1");
+	assert_string_equal(finding_of(&r, "fmt", 2)->message,
+	    "LINE_ITEM_NUMBER 9999 repeats the line at row 6 of invoice A1");
+	/* Back to A1 after B1: its numbers count afresh, its fields are
+	 * still compared with its first line. */
+	assert_string_equal(finding_of(&r, "fmt", 3)->message,
+	    "INVOICE_TOTAL '302' differs from '300' on the invoice's first "
+	    "line (row 3)");
+	assert_int_equal(finding_of(&r, "fmt", 3)->row, 10);
+	assert_string_equal(finding_of(&r, "fmt", 4)->message,
+	    "INVOICE_TOTAL '302' differs from '300' on the invoice's first "
+	    "line (row 3)");
+	run_free(&r);
+}
+
 int
 main(void)
 {
@@ -242,6 +290,8 @@ main(void)
 		cmocka_unit_test(billing_increment__tenths_and_minimum),
 		cmocka_unit_test(
 		    ledes_format__lints_varying_fields_and_repeated_numbers),
+		cmocka_unit_test(
+		    ledes_format__line_numbers_and_heads__each_invoice_on_its_own),
 	};
 	return cmocka_run_group_tests_name("checks", tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "decimal.h"
@@ -135,6 +136,187 @@ dec_mul__units_times_rate__exact(void **state)
 	assert_int_equal(v, 385844); /* 630 x 0.061245 = 38.58435 */
 }
 
+__extension__ typedef __int128 i128;
+__extension__ typedef unsigned __int128 u128;
+
+/* A small deterministic generator: the tests see the same numbers on
+ * every run. */
+static uint64_t
+next(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* The value of a plain LEDES number (-?digits[.digits], at most `digits`
+ * decimals, below 10^18 scaled, blanks around), or false: what any parse
+ * must agree with. */
+static bool
+plain_value(const char *s, size_t n, unsigned digits, int64_t *out)
+{
+	u128 v = 0;
+	size_t i = 0;
+	unsigned frac = 0;
+	bool neg = false, dot = false, any = false;
+
+	/* Blanks around the number are no part of it. */
+	while (i < n && s[i] == ' ')
+		i++;
+	while (n > i && s[n - 1] == ' ')
+		n--;
+	if (i < n && s[i] == '-') {
+		neg = true;
+		i++;
+	}
+	for (; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			if (dot && ++frac > digits)
+				return false;
+			v = v * 10 + (unsigned)(s[i] - '0');
+			any = true;
+			if (v > (u128)INT64_MAX)
+				return false;
+		} else if (s[i] == '.' && !dot) {
+			dot = true;
+		} else {
+			return false;
+		}
+	}
+	for (; frac < digits; frac++)
+		v *= 10;
+	if (!any || v >= (u128)DEC_MAX_SCALED)
+		return false;
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return true;
+}
+
+static void
+dec_parse_digits__plain_and_odd_numbers__agree_with_reference(void **state)
+{
+	static const char alphabet[] = "0123456789012345678901234567890123456789"
+	    "..--+ ,e$";
+	uint64_t seed = 20260401;
+	char s[24];
+	int64_t v, want;
+	size_t i, n;
+	unsigned digits;
+	int st;
+
+	(void)state;
+	for (i = 0; i < 200000; i++) {
+		size_t j;
+
+		n = next(&seed) % 22;
+		for (j = 0; j < n; j++)
+			s[j] = alphabet[next(&seed) % (sizeof(alphabet) - 1)];
+		digits = (unsigned)(next(&seed) % 10);
+		st = dec_parse_digits(&v, s, n, DEC_STRICT, digits, NULL);
+		if (plain_value(s, n, digits, &want)) {
+			assert_int_equal(st, DEC_OK);
+			assert_int_equal(v, want);
+		} else {
+			assert_int_not_equal(st, DEC_OK);
+		}
+	}
+}
+
+static void
+dec_parse__at_the_limits__exact_or_too_large(void **state)
+{
+	const char *why;
+	int64_t v;
+
+	(void)state;
+	assert_int_equal(dec_parse(&v, "99999999999999.9999", 19, DEC_STRICT,
+	    &why), DEC_OK);
+	assert_int_equal(v, INT64_C(999999999999999999));
+	assert_int_equal(dec_parse(&v, "-99999999999999", 15, DEC_STRICT,
+	    &why), DEC_OK);
+	assert_int_equal(v, INT64_C(-999999999999990000));
+	assert_int_equal(dec_parse(&v, "100000000000000", 15, DEC_STRICT,
+	    &why), DEC_ERR);
+	assert_string_equal(why, "number too large");
+	/* Leading zeros take the long road, with the same value. */
+	assert_int_equal(dec_parse(&v, "0000000000000000001.5", 21, DEC_STRICT,
+	    &why), DEC_OK);
+	assert_int_equal(v, 15000);
+	assert_null(why);
+	assert_int_equal(dec_parse_digits(&v, "9999999999.99999999", 19,
+	    DEC_STRICT, DEC_RATE_DIGITS, &why), DEC_OK);
+	assert_int_equal(v, INT64_C(999999999999999999));
+	assert_int_equal(dec_parse_digits(&v, "10000000000", 11, DEC_STRICT,
+	    DEC_RATE_DIGITS, &why), DEC_ERR);
+	assert_string_equal(why, "number too large");
+	assert_int_equal(dec_parse(&v, "-0", 2, DEC_STRICT, &why), DEC_OK);
+	assert_int_equal(v, 0);
+	assert_int_equal(dec_parse(&v, "5.", 2, DEC_STRICT, &why), DEC_OK);
+	assert_int_equal(v, 50000);
+	assert_int_equal(dec_parse(&v, "-.", 2, DEC_STRICT, &why), DEC_ERR);
+	assert_string_equal(why, "no digits");
+}
+
+/* a * b / d rounded half away from zero, in 128 bits, or false. */
+static bool
+mul_div_reference(int64_t a, int64_t b, int64_t d, int64_t *out)
+{
+	i128 p = (i128)a * b, q = p / d, r = p % d;
+
+	if (r < 0)
+		r = -r;
+	if (2 * r >= (d < 0 ? -(i128)d : d))
+		q += (p < 0) != (d < 0) ? -1 : 1;
+	if (q > INT64_MAX || q < INT64_MIN)
+		return false;
+	*out = (int64_t)q;
+	return true;
+}
+
+static void
+dec_mul_div__narrow_and_wide_products__agree_with_reference(void **state)
+{
+	static const int64_t divisors[] = {1, 3, 7, DEC_SCALE, DEC_RATE_SCALE,
+		-DEC_SCALE, INT64_MAX / 2, INT64_MAX / 2 + 1, INT64_MAX};
+	uint64_t seed = 88172645463325252u;
+	int64_t a, b, d, got, want;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 300000; i++) {
+		/* Mostly money-sized, sometimes near the int64 edge. */
+		a = (int64_t)(next(&seed) >> (next(&seed) % 64));
+		b = (int64_t)(next(&seed) >> (next(&seed) % 64));
+		if (next(&seed) & 1)
+			a = -a;
+		if (next(&seed) & 1)
+			b = -b;
+		d = divisors[next(&seed) % (sizeof(divisors) /
+		    sizeof(divisors[0]))];
+		got = 12345;
+		if (mul_div_reference(a, b, d, &want)) {
+			assert_int_equal(dec_mul_div(&got, a, b, d), 0);
+			assert_int_equal(got, want);
+		} else {
+			assert_int_equal(dec_mul_div(&got, a, b, d), -1);
+			assert_int_equal(got, 12345);
+		}
+		if (mul_div_reference(a, b, DEC_SCALE, &want)) {
+			assert_int_equal(dec_mul(&got, a, b), 0);
+			assert_int_equal(got, want);
+		} else {
+			assert_int_equal(dec_mul(&got, a, b), -1);
+		}
+	}
+	/* Halves round away from zero on both roads. */
+	assert_int_equal(dec_mul(&got, 5, 1000), 0); /* 0.0005 x 0.1 */
+	assert_int_equal(got, 1);
+	assert_int_equal(dec_mul(&got, -5, 1000), 0);
+	assert_int_equal(got, -1);
+	assert_int_equal(dec_mul(&got, 4, 1000), 0);
+	assert_int_equal(got, 0);
+}
+
 static void
 dec_add__overflow__detected(void **state)
 {
@@ -178,6 +360,11 @@ main(void)
 		cmocka_unit_test(dec_parse__too_many_decimals__rounded_and_lax),
 		cmocka_unit_test(dec_parse_digits__tax_rate__keeps_six_places),
 		cmocka_unit_test(dec_mul__units_times_rate__exact),
+		cmocka_unit_test(
+		    dec_parse_digits__plain_and_odd_numbers__agree_with_reference),
+		cmocka_unit_test(dec_parse__at_the_limits__exact_or_too_large),
+		cmocka_unit_test(
+		    dec_mul_div__narrow_and_wide_products__agree_with_reference),
 		cmocka_unit_test(dec_add__overflow__detected),
 		cmocka_unit_test(dec_format__money__two_places_grouped),
 	};

@@ -28,6 +28,12 @@ struct seen {
 	char          lint[8][160];
 	char          err[8][512];
 	unsigned long err_row[8];
+	unsigned long head_id[64];
+	int32_t       inv_date[64], start[64], end[64];
+	int64_t       inv_total[64];
+	bool          has_inv_total[64];
+	char          head[64][160]; /* the fields before LINE_ITEM_NUMBER */
+	char          last[64][16];  /* the last field */
 };
 
 static void
@@ -49,6 +55,20 @@ on_line(void *ctx, struct invoice_line *l)
 	    (int)l->field[F_CLIENT_MATTER_ID].n, l->field[F_CLIENT_MATTER_ID].p);
 	snprintf(s->cls[i], sizeof(s->cls[i]), "%s",
 	    l->tk_class ? l->tk_class : "");
+	s->head_id[i] = l->head_id;
+	s->inv_date[i] = l->invoice_date;
+	s->start[i] = l->billing_start;
+	s->end[i] = l->billing_end;
+	s->inv_total[i] = l->num[N_INVOICE_TOTAL];
+	s->has_inv_total[i] = line_has_num(l, N_INVOICE_TOTAL);
+	for (k = 0; k < F_LINE_ITEM_NUMBER; k++) {
+		size_t len = strlen(s->head[i]);
+
+		snprintf(s->head[i] + len, sizeof(s->head[i]) - len, "%s%.*s",
+		    k ? "|" : "", (int)l->field[k].n, l->field[k].p);
+	}
+	snprintf(s->last[i], sizeof(s->last[i]), "%.*s",
+	    (int)l->field[F_CLIENT_MATTER_ID].n, l->field[F_CLIENT_MATTER_ID].p);
 	for (k = 0; k < l->nlints; k++, s->nlints++)
 		if (s->nlints < 8)
 			snprintf(s->lint[s->nlints], sizeof(s->lint[0]), "%s",
@@ -376,6 +396,138 @@ ledes__header_only__clear_error(void **state)
 	free(s);
 }
 
+/* A fee line of a given head (the invoice's fields) and line number. */
+#define HEADED(head, no) head "|" no "|F|1.0|0|100|20260302|L120||A104|P1|" \
+	"d|F1|100|Doe|PARTNR|CM[]\n"
+#define HEAD_A "20260405|A1|C1|M1|300|20260301|20260331|S"
+
+static void
+ledes__invoice_head__reused_only_while_clean(void **state)
+{
+	static const char in[] = HDR
+	    HEADED(HEAD_A, "1")
+	    HEADED(HEAD_A, "2")
+	    HEADED("20260431|A1|C1|M1|300|20260301|20260331|S", "3")
+	    HEADED("20260431|A1|C1|M1|300|20260301|20260331|S", "4")
+	    HEADED("20260405|A1|C1|M1|$300|20260301|20260331|S", "5")
+	    HEADED(HEAD_A, "6")
+	    HEADED("20260405|A2|C1|M1| 350\t|20260301||S", "1")
+	    HEADED("20260405|A2|C1|M1| 350\t|20260301||S", "2");
+	static const size_t chunks[] = {0, 1, 2, 3, 7, 64};
+	struct seen *s = xcalloc(1, sizeof(*s));
+	struct input_counts c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		read_buf(s, &c, in, sizeof(in) - 1, chunks[i], 0);
+		assert_int_equal(s->nlines, 8);
+		assert_int_equal(c.rejected, 0);
+		/* Lines 1, 2 and 6 share a clean head. */
+		assert_int_not_equal(s->head_id[0], 0);
+		assert_int_equal(s->head_id[1], s->head_id[0]);
+		assert_int_equal(s->head_id[5], s->head_id[0]);
+		assert_int_equal(s->inv_total[5], 3000000);
+		assert_true(s->has_inv_total[5]);
+		assert_int_equal(s->inv_date[5], s->inv_date[0]);
+		assert_int_equal(s->end[5], s->end[0]);
+		assert_string_equal(s->head[5], HEAD_A);
+		/* A head that lints is read (and linted) on every line. */
+		assert_int_equal(s->head_id[2], 0);
+		assert_int_equal(s->head_id[3], 0);
+		assert_int_equal(s->head_id[4], 0);
+		assert_int_equal(s->inv_date[3], DATE_NONE);
+		assert_int_equal(s->start[3], s->start[0]);
+		assert_int_equal(s->inv_total[4], 3000000);
+		assert_int_equal(s->nlints, 5);
+		assert_string_equal(s->lint[0], "invalid INVOICE_DATE "
+		    "'20260431': no such calendar date");
+		assert_string_equal(s->lint[1], s->lint[0]);
+		assert_string_equal(s->lint[2], "INVOICE_TOTAL '$300': "
+		    "currency sign (LEDES numbers are digits, '.' and a "
+		    "leading '-', at most 4 decimals)");
+		/* Another invoice: its own head, trimmed, a blank date,
+		 * which is linted on each line. */
+		assert_string_equal(s->lint[3], "required field "
+		    "BILLING_END_DATE is blank");
+		assert_string_equal(s->lint[4], s->lint[3]);
+		assert_int_not_equal(s->head_id[6], 0);
+		assert_int_not_equal(s->head_id[6], s->head_id[0]);
+		assert_int_equal(s->head_id[7], s->head_id[6]);
+		assert_int_equal(s->inv_total[7], 3500000);
+		assert_int_equal(s->end[7], DATE_NONE);
+		assert_string_equal(s->head[7],
+		    "20260405|A2|C1|M1|350|20260301||S");
+		assert_int_equal(s->rows[7], 10);
+	}
+	free(s);
+}
+
+static void
+ledes__odd_bytes__nul_newline_spaces_and_short_records(void **state)
+{
+	static const char in[] = HDR
+	    HEADED(HEAD_A, "1")
+	    "20260405|A1|C1|M1|300|20260301|20260331|S|2|F|1.0|0|100|2026"
+	    "0302|L120||A104|P1|a\0b|F1|100|Doe|PARTNR|CM[]\n"
+	    "20260405|A1|C1|M1|300|20260301|20260331|S|3|F|1.0|0|100|2026"
+	    "0302|L120||A104|P1|two\nlines|F1|100|Doe|PARTNR| CM \r\n[]\r\n"
+	    "a|b[]\n"
+	    "a\0|b[]\n"
+	    HEADED(HEAD_A, "4");
+	static const size_t chunks[] = {0, 1, 5, 64};
+	struct seen *s = xcalloc(1, sizeof(*s));
+	struct input_counts c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		read_buf(s, &c, in, sizeof(in) - 1, chunks[i], 0);
+		assert_int_equal(s->nlines, 3);
+		assert_int_equal(c.rejected, 3);
+		assert_string_equal(s->err[0], "record contains a NUL byte");
+		assert_int_equal(s->err_row[0], 4);
+		assert_string_equal(s->desc[1], "two\nlines");
+		assert_string_equal(s->last[1], "CM");
+		assert_int_equal(s->rows[1], 5);
+		assert_string_equal(s->err[1], "record has 2 fields; "
+		    "LEDES1998B has 24");
+		assert_int_equal(s->err_row[1], 8);
+		assert_string_equal(s->err[2], "record contains a NUL byte");
+		assert_int_equal(s->err_row[2], 9);
+		assert_int_equal(s->rows[2], 10);
+		assert_int_equal(s->head_id[2], s->head_id[0]);
+	}
+	free(s);
+}
+
+static void
+ledes__long_fields__linted_on_every_line_in_field_order(void **state)
+{
+	static const char in[] = HDR
+	    HEADED("20260405|A23456789012345678901|C1|M1|300|20260301|"
+	    "20260331|S", "1")
+	    "20260405|A23456789012345678901|C1|M1|300|20260301|20260331|S|2|"
+	    "F|1.0|0|100|20260302|L120||A104|P1|d|F1|100|Doe|PARTNERSHIP|CM[]"
+	    "\n";
+	struct seen *s = xcalloc(1, sizeof(*s));
+	struct input_counts c;
+
+	(void)state;
+	read_buf(s, &c, in, sizeof(in) - 1, 0, 0);
+	assert_int_equal(s->nlines, 2);
+	assert_int_equal(s->head_id[1], s->head_id[0]);
+	assert_int_equal(s->nlints, 4);
+	assert_string_equal(s->lint[0], "INVOICE_NUMBER is 21 characters; "
+	    "LEDES allows 20");
+	assert_string_equal(s->lint[1], "TIMEKEEPER_CLASSIFICATION "
+	    "'PARTNERSHIP' is not a LEDES timekeeper class");
+	assert_string_equal(s->lint[2], s->lint[0]);
+	assert_string_equal(s->lint[3], "TIMEKEEPER_CLASSIFICATION is 11 "
+	    "characters; LEDES allows 10");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -392,6 +544,11 @@ main(void)
 		cmocka_unit_test(ledes__bad_records__rejected_with_rows),
 		cmocka_unit_test(ledes__truncated_and_oversize__rejected),
 		cmocka_unit_test(ledes__header_only__clear_error),
+		cmocka_unit_test(ledes__invoice_head__reused_only_while_clean),
+		cmocka_unit_test(
+		    ledes__odd_bytes__nul_newline_spaces_and_short_records),
+		cmocka_unit_test(
+		    ledes__long_fields__linted_on_every_line_in_field_order),
 	};
 	return cmocka_run_group_tests_name("ledes", tests, NULL, NULL);
 }
