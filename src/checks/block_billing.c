@@ -2,6 +2,7 @@
  * separated by ';' that each name a task, or task verbs chained with
  * commas and "and" ("Research case law, draft memo, and call counsel").
  * A compound verb on one object ("Draft and revise motion") is one task. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,10 +235,11 @@ static const struct closed closed_words[] = {
 #define NCLOSED (sizeof(closed_words) / sizeof(closed_words[0]))
 
 struct state {
-	phrase_set    *lex;       /* task word forms, then closed words */
-	size_t         nforms;    /* ids below are task word forms */
-	unsigned short *form_lex;  /* phrase id -> lexicon index */
-	unsigned char  *form_form; /* phrase id -> enum form */
+	narr_scan     *sc;
+	size_t         forms;     /* list: task word forms */
+	size_t         closed;    /* list: closed_words */
+	unsigned short *form_lex;  /* form id -> lexicon index */
+	unsigned char  *form_form; /* form id -> enum form */
 };
 
 static bool
@@ -319,14 +321,16 @@ add_form(struct forms *fs, const char *w, size_t lex, enum form f)
 }
 
 static void *
-state_new(const struct rule *r)
+state_new(struct check_ctx *cx, const struct rule *r)
 {
 	struct state *s = xcalloc(1, sizeof(*s));
+	const char *closed[NCLOSED];
 	struct forms fs;
 	char buf[64];
 	size_t i;
 
 	(void)r;
+	s->sc = narr_scan_of(cx);
 	memset(&fs, 0, sizeof(fs));
 	for (i = 0; i < NLEX; i++) {
 		const struct lexeme *x = &lexicon[i];
@@ -351,10 +355,19 @@ state_new(const struct rule *r)
 			e += *e == ' ';
 		}
 	}
-	s->nforms = fs.n;
-	for (i = 0; i < NCLOSED; i++)
-		add_form(&fs, closed_words[i].word, i, FORM_BASE);
-	s->lex = phrase_set_new((const char *const *)fs.v, fs.n);
+	s->forms = narr_scan_add(s->sc, (const char *const *)fs.v, fs.n);
+	/* A closed word that is also a task word form is the form: it was
+	 * one list, where the first of equal phrases wins.  Both are lower
+	 * case, so equal means the same string. */
+	for (i = 0; i < NCLOSED; i++) {
+		size_t k;
+
+		closed[i] = closed_words[i].word;
+		for (k = 0; k < fs.n; k++)
+			if (strcmp(fs.v[k], closed[i]) == 0)
+				closed[i] = NULL;
+	}
+	s->closed = narr_scan_add(s->sc, closed, NCLOSED);
 	s->form_lex = fs.lex;
 	s->form_form = fs.form;
 	for (i = 0; i < fs.n; i++)
@@ -368,7 +381,6 @@ state_free(void *p)
 {
 	struct state *s = p;
 
-	phrase_set_free(s->lex);
 	free(s->form_lex);
 	free(s->form_form);
 	free(s);
@@ -405,7 +417,6 @@ struct words {
 	const char  *s;
 	struct tok   t[MAX_TOKS];
 	size_t       n;
-	const struct state *st;
 };
 
 static bool
@@ -416,21 +427,26 @@ is_dash(const char *p, size_t n)
 	    ((unsigned char)p[2] == 0x93 || (unsigned char)p[2] == 0x94);
 }
 
+/* The words of the shared scan, with what the separators before each
+ * held. */
 static void
-tokenize(struct words *w, const char *s, size_t n)
+tokenize(struct words *w, const struct narr_hits *nh)
 {
-	size_t i = 0, hyphens = 0;
-	unsigned gap = 0;
-	bool joiners_only = true;
+	const char *s = nh->t.p;
+	size_t k, i, prev = 0;
 	int depth = 0;
 
 	w->s = s;
-	w->n = 0;
-	while (i < n && w->n < MAX_TOKS) {
-		unsigned char c = (unsigned char)s[i];
-		struct tok *t;
+	w->n = nh->h.nwords < MAX_TOKS ? nh->h.nwords : MAX_TOKS;
+	for (k = 0; k < w->n; k++) {
+		struct tok *t = &w->t[k];
+		size_t hyphens = 0;
+		unsigned gap = 0;
+		bool joiners_only = true;
 
-		if (!phrase_word_byte(c)) {
+		for (i = prev; i < nh->h.start[k]; i++) {
+			unsigned char c = (unsigned char)s[i];
+
 			switch (c) {
 			case ' ': case '\t': case '\r':
 				gap |= G_SPACE;
@@ -463,17 +479,12 @@ tokenize(struct words *w, const char *s, size_t n)
 				break;
 			}
 			joiners_only = joiners_only && (c == '-' || c == '\'');
-			i++;
-			continue;
 		}
-		t = &w->t[w->n];
-		t->start = i;
-		while (i < n && phrase_word_byte((unsigned char)s[i]))
-			i++;
-		t->end = i;
+		t->start = nh->h.start[k];
+		t->end = prev = nh->h.end[k];
 		if (hyphens >= 2 || (hyphens > 0 && (gap & G_SPACE)))
 			gap |= G_COMMA; /* "draft - review", "draft--review" */
-		else if (w->n > 0 && joiners_only)
+		else if (k > 0 && joiners_only)
 			gap |= G_ATTACH; /* meet-and-confer, counsel's */
 		if (is_dash(s + t->start, t->end - t->start))
 			gap |= G_DASH;
@@ -483,41 +494,35 @@ tokenize(struct words *w, const char *s, size_t n)
 		t->nwords = 0;
 		t->cls = 0;
 		t->cont = false;
-		w->n++;
-		gap = 0;
-		hyphens = 0;
-		joiners_only = true;
 	}
 }
 
-static bool
-mark_lexicon(void *ctx, const struct phrase_match *m)
-{
-	struct words *w = ctx;
-	struct tok *t;
-
-	if (m->word >= w->n)
-		return false;
-	t = &w->t[m->word];
-	if (m->id >= w->st->nforms) {
-		t->cls |= closed_words[m->id - w->st->nforms].cls;
-		return true;
-	}
-	if (m->nwords > t->nwords) {
-		t->lex = w->st->form_lex[m->id];
-		t->form = w->st->form_form[m->id];
-		t->nwords = (unsigned)m->nwords;
-	}
-	return true;
-}
-
+/* Marks each word with its closed-class bits and the longest task word
+ * that starts there; words inside a longer one are not task words.
+ * Matches ending past the words read are left out. */
 static void
-find_lexicon(struct words *w, const struct state *st, size_t len)
+find_lexicon(struct words *w, const struct state *st,
+    const struct narr_hits *nh)
 {
-	size_t i, k;
+	const struct phrase_hit *m;
+	size_t i, k, nm;
 
-	w->st = st;
-	phrase_scan(st->lex, w->s, len, mark_lexicon, w);
+	m = narr_list(nh, st->closed, &nm);
+	for (i = 0; i < nm; i++)
+		if (m[i].word + m[i].nwords <= w->n)
+			w->t[m[i].word].cls |= closed_words[m[i].id].cls;
+	m = narr_list(nh, st->forms, &nm);
+	for (i = 0; i < nm; i++) {
+		struct tok *t = &w->t[m[i].word];
+
+		if (m[i].word + m[i].nwords > w->n)
+			continue;
+		if (m[i].nwords > t->nwords) {
+			t->lex = st->form_lex[m[i].id];
+			t->form = st->form_form[m[i].id];
+			t->nwords = m[i].nwords;
+		}
+	}
 	for (i = 0; i < w->n; i++) {
 		if (w->t[i].cont)
 			w->t[i].lex = -1;
@@ -756,55 +761,109 @@ entry_style(const struct words *w)
 	return FORM_BASE;
 }
 
-/* Whether word w (lower case) starts at s[i], ignoring case. */
-static bool
-starts_with_word(const char *s, size_t n, size_t i, const char *w)
-{
-	size_t k, len = strlen(w);
+/* Separators that can part two tasks: clause or list punctuation,
+ * & + / and a hyphen or dash. */
+static const unsigned char boundary_byte[256] = {
+	['\n'] = 1, ['!'] = 1, ['&'] = 1, ['+'] = 1, [','] = 1, ['-'] = 1,
+	['.'] = 1, ['/'] = 1, [':'] = 1, [';'] = 1, ['?'] = 1,
+};
 
-	if (i + len > n)
+/* Whether the word at p (n bytes) starts with w (lower case), ignoring
+ * case. */
+static bool
+word_starts(const char *p, size_t n, const char *w, size_t len)
+{
+	size_t k;
+
+	if (n < len)
 		return false;
 	for (k = 0; k < len; k++)
-		if ((s[i + k] | 0x20) != w[k])
+		if ((p[k] | 0x20) != w[k])
 			return false;
 	return true;
 }
 
-/* Whether s[0..n) has anything that can separate two tasks: clause or
- * list punctuation, & + /, a dash, or the word and, or, plus.  Most
- * single-task entries have none, and need no closer look. */
+/* Whether the narrative has anything that can separate two tasks: one
+ * of boundary_byte, an em or en dash (its first byte, 0xE2), or a word
+ * starting with and, or, plus.  Most single-task entries have none, and
+ * need no closer look. */
 static bool
-may_have_boundary(const char *s, size_t n)
+may_have_boundary(const struct narr_hits *nh)
 {
-	size_t i;
+	const char *s = nh->t.p;
+	size_t k, i, prev = 0;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	for (k = 0; k <= nh->h.nwords; k++) {
+		size_t a = k < nh->h.nwords ? nh->h.start[k] : nh->t.n;
 
-		switch (c) {
-		case ';': case ',': case ':': case '.': case '!': case '?':
-		case '&': case '+': case '/': case '-': case '\n': case 0xE2:
-			return true;
-		case 'a': case 'A': case 'o': case 'O': case 'p': case 'P':
-			/* at a word start: and, or, plus (or a longer word,
-			 * which only costs the closer look) */
-			if (i > 0 && phrase_word_byte((unsigned char)s[i - 1]))
-				break;
-			if (starts_with_word(s, n, i, "and") ||
-			    starts_with_word(s, n, i, "or") ||
-			    starts_with_word(s, n, i, "plus"))
+		for (i = prev; i < a; i++)
+			if (boundary_byte[(unsigned char)s[i]])
+				return true;
+		if (k == nh->h.nwords)
+			break;
+		prev = nh->h.end[k];
+		/* at a word start: and, or, plus (or a longer word, which
+		 * only costs the closer look) */
+		switch (s[a]) {
+		case 'a': case 'A':
+			if (word_starts(s + a, prev - a, "and", 3))
+				return true;
+			break;
+		case 'o': case 'O':
+			if (word_starts(s + a, prev - a, "or", 2))
+				return true;
+			break;
+		case 'p': case 'P':
+			if (word_starts(s + a, prev - a, "plus", 4))
 				return true;
 			break;
 		default:
 			break;
 		}
 	}
+	return nh->t.n > 0 && memchr(s, 0xE2, nh->t.n) != NULL;
+}
+
+/*
+ * Whether a second task is possible: every task counted is a word where
+ * a task word starts, and a task after the first needs something between
+ * them that parts tasks (punctuation, a dash, and, or, plus, "as well
+ * as") or breaks the clause (punctuation).
+ */
+static bool
+two_tasks_possible(const struct state *st, const struct narr_hits *nh)
+{
+	const unsigned char *s = (const unsigned char *)nh->t.p;
+	const struct phrase_hit *m;
+	size_t i, nm, first = SIZE_MAX, last = 0;
+
+	m = narr_list(nh, st->forms, &nm);
+	for (i = 0; i < nm; i++) {
+		/* Words past MAX_TOKS are not read. */
+		if (m[i].word + m[i].nwords > MAX_TOKS)
+			continue;
+		if (m[i].word < first)
+			first = m[i].word;
+		if (m[i].word > last)
+			last = m[i].word;
+	}
+	if (first == SIZE_MAX || first == last)
+		return false;
+	for (i = nh->h.end[first]; i < nh->h.start[last]; i++)
+		if (boundary_byte[s[i]] || s[i] == 0xE2)
+			return true;
+	m = narr_list(nh, st->closed, &nm);
+	for (i = 0; i < nm; i++)
+		if (m[i].word > first && m[i].word < last &&
+		    (closed_words[m[i].id].cls & (W_CONJ | W_AS)))
+			return true;
 	return false;
 }
 
-/* Counts the tasks a narrative describes. */
+/* Counts the tasks a narrative describes, when there may be two or
+ * more: ty->n < 2 says only that there are fewer. */
 static void
-count_tasks(const struct state *st, const char *s, size_t n,
+count_tasks(const struct state *st, const struct narr_hits *nh,
     struct tally *ty)
 {
 	struct words words, *w = &words;
@@ -812,12 +871,14 @@ count_tasks(const struct state *st, const char *s, size_t n,
 	size_t i, start = 0;
 
 	memset(ty, 0, sizeof(*ty));
-	if (!may_have_boundary(s, n))
+	if (!two_tasks_possible(st, nh))
+		return;
+	if (!may_have_boundary(nh))
 		return; /* one clause, one task at most */
-	tokenize(w, s, n);
+	tokenize(w, nh);
 	if (w->n == 0)
 		return;
-	find_lexicon(w, st, w->t[w->n - 1].end);
+	find_lexicon(w, st, nh);
 	style = entry_style(w);
 	for (i = 1; i <= w->n; i++) {
 		if (i < w->n && !clause_break(w, i))
@@ -843,7 +904,7 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		return;
 	if (min_units->set && l->num[N_UNITS] < min_units->u.amount)
 		return;
-	count_tasks(st, t.p, t.n, &ty);
+	count_tasks(st, narr_scan_line(st->sc, l), &ty);
 	if (ty.n < 2 || ty.n < (size_t)(min_tasks > 0 ? min_tasks : 0))
 		return;
 	names[0] = '\0';
@@ -870,7 +931,7 @@ const struct check check_block_billing = {
 	.nparams = sizeof(params) / sizeof(params[0]),
 	.needs = needs,
 	.nneeds = 1,
-	.state_new = state_new,
+	.state_new_cx = state_new,
 	.state_free = state_free,
 	.on_line = on_line,
 };
