@@ -410,6 +410,8 @@ struct tok {
 	unsigned cls;    /* W_* when a closed-class word */
 	bool     cont;   /* a later word of an earlier lexicon match */
 	bool     paren;  /* inside parentheses */
+	bool     plain;  /* none of the above, after a space: a word that
+	                    only ends a boundary (count_clause) */
 	unsigned gap;    /* G_* of the separators before it */
 };
 
@@ -430,20 +432,26 @@ is_dash(const char *p, size_t n)
 /* The words of the shared scan, with what the separators before each
  * held. */
 static void
-tokenize(struct words *w, const struct narr_hits *nh)
+tokenize(struct words *w, const struct narr_hits *nh, size_t n)
 {
 	const char *s = nh->t.p;
 	size_t k, i, prev = 0;
 	int depth = 0;
 
 	w->s = s;
-	w->n = nh->h.nwords < MAX_TOKS ? nh->h.nwords : MAX_TOKS;
+	w->n = n;
 	for (k = 0; k < w->n; k++) {
 		struct tok *t = &w->t[k];
 		size_t hyphens = 0;
 		unsigned gap = 0;
 		bool joiners_only = true;
 
+		if (nh->h.start[k] == prev + 1 && s[prev] == ' ') {
+			/* The usual gap: what the loop below makes of it. */
+			gap = G_SPACE;
+			joiners_only = false;
+			prev++;
+		}
 		for (i = prev; i < nh->h.start[k]; i++) {
 			unsigned char c = (unsigned char)s[i];
 
@@ -524,11 +532,15 @@ find_lexicon(struct words *w, const struct state *st,
 		}
 	}
 	for (i = 0; i < w->n; i++) {
-		if (w->t[i].cont)
-			w->t[i].lex = -1;
+		struct tok *t = &w->t[i];
+
+		if (t->cont)
+			t->lex = -1;
 		else
-			for (k = 1; k < w->t[i].nwords && i + k < w->n; k++)
+			for (k = 1; k < t->nwords && i + k < w->n; k++)
 				w->t[i + k].cont = true;
+		t->plain = t->gap == G_SPACE && t->cls == 0 && t->lex < 0 &&
+		    !t->cont && !t->paren;
 	}
 }
 
@@ -654,6 +666,14 @@ count_clause(const struct words *w, size_t i, size_t end,
 	for (k = i; k < end; k++) {
 		const struct tok *t = &w->t[k];
 
+		if (t->plain) {
+			/* What the last branch below does with it. */
+			c.bound = B_NONE;
+			c.after_article = c.after_aspect = false;
+			after_topic = false;
+			has_object = has_object || open;
+			continue;
+		}
 		if (t->gap & G_COMMA)
 			c.bound = B_COMMA;
 		if ((t->gap & G_AND) && c.bound == B_NONE)
@@ -824,38 +844,117 @@ may_have_boundary(const struct narr_hits *nh)
 	return nh->t.n > 0 && memchr(s, 0xE2, nh->t.n) != NULL;
 }
 
-/*
- * Whether a second task is possible: every task counted is a word where
- * a task word starts, and a task after the first needs something between
- * them that parts tasks (punctuation, a dash, and, or, plus, "as well
- * as") or breaks the clause (punctuation).
- */
+/* Bytes that break a clause: ; . ! ? and a line break. */
+static const unsigned char clause_byte[256] = {
+	['\n'] = 1, ['!'] = 1, ['.'] = 1, [';'] = 1, ['?'] = 1,
+};
+
+/* What the words between the first and the last task word are, as far
+ * as a second task needs (indexes from first). */
+struct span {
+	size_t         first, last;
+	unsigned short cls[MAX_TOKS];  /* closed-class bits */
+	bool           inner[MAX_TOKS]; /* inside a longer task word */
+};
+
+/* Whether the separators before word k hold one of boundary_byte. */
 static bool
-two_tasks_possible(const struct state *st, const struct narr_hits *nh)
+gap_has_boundary(const struct narr_hits *nh, size_t k)
 {
 	const unsigned char *s = (const unsigned char *)nh->t.p;
-	const struct phrase_hit *m;
-	size_t i, nm, first = SIZE_MAX, last = 0;
+	size_t i;
 
+	for (i = nh->h.end[k - 1]; i < nh->h.start[k]; i++)
+		if (boundary_byte[s[i]])
+			return true;
+	return false;
+}
+
+/*
+ * Whether the task word at q can start a task after an earlier one in its
+ * clause: count_clause needs a boundary (punctuation, & + /, a dash, and,
+ * or, plus, "as well as") in force at q.  Every word since the boundary
+ * must keep it: an adverb, an article or "begin" does, and so does a word
+ * inside a longer task word; anything else, a task word included, ends it.
+ */
+static bool
+bound_at(const struct narr_hits *nh, const struct span *sp, size_t q)
+{
+	const unsigned char *s = (const unsigned char *)nh->t.p;
+	size_t k, n;
+
+	for (k = q; k > sp->first; k--) {
+		unsigned c = sp->cls[k - 1 - sp->first];
+
+		if (gap_has_boundary(nh, k))
+			return true;
+		if (c & (W_CONJ | W_AS | W_WELL))
+			return true;
+		n = nh->h.end[k - 1] - nh->h.start[k - 1];
+		if (is_dash((const char *)s + nh->h.start[k - 1], n))
+			return true;
+		if (!(c & (W_SKIP | W_ARTICLE | W_ASPECT)) &&
+		    !sp->inner[k - 1 - sp->first])
+			return false;
+	}
+	return false;
+}
+
+/*
+ * Whether a second task is possible: every task counted is a word where
+ * a task word starts, and a task after the first needs a clause break
+ * after it (count_tasks) or a boundary in force where it starts
+ * (bound_at).  Most entries have neither, and need no closer look.
+ */
+static bool
+two_tasks_possible(const struct state *st, const struct narr_hits *nh,
+    size_t *upto)
+{
+	const unsigned char *s = (const unsigned char *)nh->t.p;
+	const struct phrase_hit *m, *c;
+	struct span sp;
+	size_t i, k, nm, nc, last_end = 0;
+
+	sp.first = SIZE_MAX;
+	sp.last = 0;
 	m = narr_list(nh, st->forms, &nm);
 	for (i = 0; i < nm; i++) {
 		/* Words past MAX_TOKS are not read. */
 		if (m[i].word + m[i].nwords > MAX_TOKS)
 			continue;
-		if (m[i].word < first)
-			first = m[i].word;
-		if (m[i].word > last)
-			last = m[i].word;
+		if (m[i].word < sp.first)
+			sp.first = m[i].word;
+		if (m[i].word > sp.last)
+			sp.last = m[i].word;
+		if (m[i].word + m[i].nwords > last_end)
+			last_end = m[i].word + m[i].nwords;
 	}
-	if (first == SIZE_MAX || first == last)
+	if (sp.first == SIZE_MAX || sp.first == sp.last)
 		return false;
-	for (i = nh->h.end[first]; i < nh->h.start[last]; i++)
-		if (boundary_byte[s[i]] || s[i] == 0xE2)
+	/* Past the last task word, words only matter to those before: the
+	 * next word and the two after it (count_clause, starts_task). */
+	*upto = last_end + 3;
+	if (*upto > nh->h.nwords)
+		*upto = nh->h.nwords;
+	if (*upto > MAX_TOKS)
+		*upto = MAX_TOKS;
+	for (i = nh->h.end[sp.first]; i < nh->h.start[sp.last]; i++)
+		if (clause_byte[s[i]])
 			return true;
-	m = narr_list(nh, st->closed, &nm);
+	memset(sp.cls, 0, (sp.last - sp.first) * sizeof(sp.cls[0]));
+	memset(sp.inner, 0, (sp.last - sp.first) * sizeof(sp.inner[0]));
+	c = narr_list(nh, st->closed, &nc);
+	for (i = 0; i < nc; i++)
+		if (c[i].word >= sp.first && c[i].word < sp.last)
+			sp.cls[c[i].word - sp.first] |=
+			    closed_words[c[i].id].cls;
 	for (i = 0; i < nm; i++)
-		if (m[i].word > first && m[i].word < last &&
-		    (closed_words[m[i].id].cls & (W_CONJ | W_AS)))
+		for (k = m[i].word + 1; k < m[i].word + m[i].nwords; k++)
+			if (k >= sp.first && k < sp.last)
+				sp.inner[k - sp.first] = true;
+	for (i = 0; i < nm; i++)
+		if (m[i].word > sp.first && m[i].word + m[i].nwords <=
+		    MAX_TOKS && bound_at(nh, &sp, m[i].word))
 			return true;
 	return false;
 }
@@ -868,16 +967,14 @@ count_tasks(const struct state *st, const struct narr_hits *nh,
 {
 	struct words words, *w = &words;
 	enum form style;
-	size_t i, start = 0;
+	size_t i, n, start = 0;
 
 	memset(ty, 0, sizeof(*ty));
-	if (!two_tasks_possible(st, nh))
+	if (!two_tasks_possible(st, nh, &n))
 		return;
 	if (!may_have_boundary(nh))
 		return; /* one clause, one task at most */
-	tokenize(w, nh);
-	if (w->n == 0)
-		return;
+	tokenize(w, nh, n);
 	find_lexicon(w, st, nh);
 	style = entry_style(w);
 	for (i = 1; i <= w->n; i++) {
