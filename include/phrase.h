@@ -88,12 +88,28 @@ size_t phrase_scan_words(const phrase_set *ps, const char *s, size_t n,
  */
 struct phrase_event;
 
+/* What separators are: bits of phrase_hits.gap. */
+enum {
+	PHRASE_GAP_HARD = 1,     /* any of phrase_hard_byte, besides its bit */
+	PHRASE_GAP_SPACE = 2,    /* ' ' '\t' '\r' */
+	PHRASE_GAP_LINE = 4,     /* '\n' */
+	PHRASE_GAP_COMMA = 8,    /* ',' ':' */
+	PHRASE_GAP_SEMI = 16,    /* ';' */
+	PHRASE_GAP_STOP = 32,    /* '.' '!' '?' */
+	PHRASE_GAP_AND = 64,     /* '&' '+' '/' */
+	PHRASE_GAP_HYPHEN = 128, /* '-' */
+	PHRASE_GAP_PAREN = 256,  /* ( ) [ ] { } | */
+	PHRASE_GAP_OTHER = 512   /* any other separator: quotes, '*'... */
+};
+
 struct phrase_hits {
 	size_t    nwords; /* words in the text */
 	size_t   *start;  /* word i is s[start[i], end[i]), i < nwords */
 	size_t   *end;
-	struct phrase_hit **base; /* list k's matches are base[k][0..cnt[k]) */
-	size_t   *cnt;
+	uint16_t *gap;    /* PHRASE_GAP_* bits of the separators before word
+	                     i; gap[nwords]: of those after the last word */
+	struct phrase_hit **base; /* list k's matches are base[k] up to */
+	struct phrase_hit **last; /* last[k] (excluded) */
 	/* private to phrase.c */
 	size_t    nlist, room;
 	struct phrase_event *ev;
@@ -120,15 +136,16 @@ struct phrase_hit {
 static inline bool
 phrase_hits_any(const struct phrase_hits *h, size_t list)
 {
-	return h->cnt[list] > 0;
+	return h->last[list] != h->base[list];
 }
 
-/* The matches of list in h, in phrase_scan's order; *n gets how many.
- * Valid until the next scan into h. */
+/* The matches of list in h, in phrase_scan's order: from the pointer
+ * returned to *end (excluded).  Valid until the next scan into h. */
 static inline const struct phrase_hit *
-phrase_hits_of(const struct phrase_hits *h, size_t list, size_t *n)
+phrase_hits_of(const struct phrase_hits *h, size_t list,
+    const struct phrase_hit **end)
 {
-	*n = h->cnt[list];
+	*end = h->last[list];
 	return h->base[list];
 }
 

@@ -99,6 +99,44 @@ const unsigned char phrase_byte_kind[256] = {
 	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
 };
 
+/* Each separator's PHRASE_GAP_* bit; 0 for word bytes. */
+#define SP PHRASE_GAP_SPACE
+#define LN PHRASE_GAP_LINE
+#define CM (PHRASE_GAP_COMMA | PHRASE_GAP_HARD)
+#define SC (PHRASE_GAP_SEMI | PHRASE_GAP_HARD)
+#define ST (PHRASE_GAP_STOP | PHRASE_GAP_HARD)
+#define AN PHRASE_GAP_AND
+#define HY PHRASE_GAP_HYPHEN
+#define PA (PHRASE_GAP_PAREN | PHRASE_GAP_HARD)
+#define OT PHRASE_GAP_OTHER
+static const uint16_t gap_class[256] = {
+	OT, OT, OT, OT, OT, OT, OT, OT, OT, SP, LN, OT, OT, SP, OT, OT,
+	OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT,
+	SP, ST, OT, OT, OT, OT, AN, OT, PA, PA, OT, AN, CM, HY, ST, AN,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, CM, SC, OT, OT, OT, ST,
+	OT, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, PA, OT, PA, OT, OT,
+	OT, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, PA, PA, PA, OT, OT,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+#undef SP
+#undef LN
+#undef CM
+#undef SC
+#undef ST
+#undef AN
+#undef HY
+#undef PA
+#undef OT
+
 static unsigned char
 fold(unsigned char c)
 {
@@ -508,9 +546,10 @@ phrase_hits_fini(struct phrase_hits *h)
 	for (i = 0; i < h->nlist; i++)
 		free(h->base[i]);
 	free(h->base);
-	free(h->cnt);
+	free(h->last);
 	free(h->start);
 	free(h->end);
+	free(h->gap);
 	free(h->ev);
 	free(h->buf);
 	memset(h, 0, sizeof(*h));
@@ -538,20 +577,23 @@ scan_fast(const phrase_set *ps, struct phrase_hits *h, size_t n)
 	const unsigned char *e = buf + n;
 	struct phrase_event *ev = h->ev;
 	size_t *ws = h->start, *we = h->end, nsym = ps->nsym, nw = 0, nev = 0;
-	size_t st = 0, hard, m;
+	size_t st = 0, m, g, x;
+	uint16_t *gap = h->gap;
 	uint32_t acc = 0, r;
 
 	for (;;) {
-		hard = 0;
-		while ((m = map[*p]) <= SYM_HARD) {
-			hard |= m;
+		g = 0;
+		while ((x = gap_class[*p]) != 0) {
+			g |= x;
 			p++;
 		}
 		if (p >= e)
 			break;
 		/* A word starts: the gap, then its first byte. */
-		st = delta[st + hard];
+		gap[nw] = (uint16_t)g;
+		st = delta[st + (g & PHRASE_GAP_HARD)];
 		ws[nw] = (size_t)(p - buf);
+		m = map[*p];
 		do {
 			st = delta[st + m];
 			acc |= (uint32_t)st;
@@ -623,14 +665,14 @@ split(const phrase_set *ps, struct phrase_hits *h)
 {
 	const struct phrase_event *ev = h->ev, *last = h->ev + h->nev;
 	const struct phrase_out *outs = ps->outs, *o, *oend;
-	struct phrase_hit **base;
-	size_t i, *cnt;
+	struct phrase_hit **end;
+	size_t i;
 
 	if (h->nlist < ps->nlists || h->room < h->nev) {
 		size_t room = h->nev > h->room ? h->nev : h->room;
 
 		h->base = xrealloc(h->base, ps->nlists * sizeof(*h->base));
-		h->cnt = xrealloc(h->cnt, ps->nlists * sizeof(*h->cnt));
+		h->last = xrealloc(h->last, ps->nlists * sizeof(*h->last));
 		for (i = h->nlist; i < ps->nlists; i++)
 			h->base[i] = NULL;
 		for (i = 0; i < ps->nlists; i++)
@@ -639,15 +681,14 @@ split(const phrase_set *ps, struct phrase_hits *h)
 		h->nlist = ps->nlists;
 		h->room = room;
 	}
-	base = h->base;
-	cnt = h->cnt;
-	memset(cnt, 0, ps->nlists * sizeof(*cnt));
+	end = h->last;
+	memcpy(end, h->base, ps->nlists * sizeof(*end));
 	for (; ev < last; ev++) {
 		const struct phrase_range *r = &ps->rng[ev->rng];
 		uint32_t w = ev->word + 1;
 
 		for (o = outs + r->beg, oend = outs + r->end; o < oend; o++) {
-			struct phrase_hit *m = &base[o->list][cnt[o->list]++];
+			struct phrase_hit *m = end[o->list]++;
 
 			m->id = o->id;
 			m->word = w - o->nwords;
@@ -660,7 +701,7 @@ void
 phrase_scan_hits(const phrase_set *ps, const char *s, size_t n,
     struct phrase_hits *h)
 {
-	size_t maxw = n / 2 + 1;
+	size_t maxw = n / 2 + 1, i;
 
 	/* The text is copied with a gap and a word byte after it, so the
 	 * loops stop without a bounds check: a word at the gap, a run of
@@ -673,17 +714,22 @@ phrase_scan_hits(const phrase_set *ps, const char *s, size_t n,
 	if (maxw > UINT32_MAX)
 		abort(); /* a 8 GiB narrative: the reader refuses far less */
 	/* Room for a word end per word; '*' outputs check as they go. */
-	if (h->cap_words < maxw) {
+	if (h->cap_words < maxw + 1) {
 		size_t cap = h->cap_words;
 
-		xgrow(&h->start, &cap, maxw, sizeof(*h->start));
+		xgrow(&h->start, &cap, maxw + 1, sizeof(*h->start));
 		h->end = xrealloc(h->end, cap * sizeof(*h->end));
+		h->gap = xrealloc(h->gap, cap * sizeof(*h->gap));
 		h->cap_words = cap;
 	}
 	if (h->cap_ev < maxw)
 		xgrow(&h->ev, &h->cap_ev, maxw, sizeof(*h->ev));
 	if (scan_fast(ps, h, n) & ps->pmask)
 		scan_careful(ps, h, n);
+	/* The separators after the last word (the scan saw the copy's). */
+	h->gap[h->nwords] = 0;
+	for (i = h->nwords > 0 ? h->end[h->nwords - 1] : 0; i < n; i++)
+		h->gap[h->nwords] |= gap_class[(unsigned char)s[i]];
 	split(ps, h);
 }
 

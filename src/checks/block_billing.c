@@ -446,11 +446,11 @@ tokenize(struct words *w, const struct narr_hits *nh, size_t n)
 		unsigned gap = 0;
 		bool joiners_only = true;
 
-		if (nh->h.start[k] == prev + 1 && s[prev] == ' ') {
+		if (nh->h.gap[k] == PHRASE_GAP_SPACE) {
 			/* The usual gap: what the loop below makes of it. */
 			gap = G_SPACE;
 			joiners_only = false;
-			prev++;
+			prev = nh->h.start[k];
 		}
 		for (i = prev; i < nh->h.start[k]; i++) {
 			unsigned char c = (unsigned char)s[i];
@@ -512,23 +512,21 @@ static void
 find_lexicon(struct words *w, const struct state *st,
     const struct narr_hits *nh)
 {
-	const struct phrase_hit *m;
-	size_t i, k, nm;
+	const struct phrase_hit *m, *end;
+	size_t i, k;
 
-	m = narr_list(nh, st->closed, &nm);
-	for (i = 0; i < nm; i++)
-		if (m[i].word + m[i].nwords <= w->n)
-			w->t[m[i].word].cls |= closed_words[m[i].id].cls;
-	m = narr_list(nh, st->forms, &nm);
-	for (i = 0; i < nm; i++) {
-		struct tok *t = &w->t[m[i].word];
+	for (m = narr_list(nh, st->closed, &end); m < end; m++)
+		if (m->word + m->nwords <= w->n)
+			w->t[m->word].cls |= closed_words[m->id].cls;
+	for (m = narr_list(nh, st->forms, &end); m < end; m++) {
+		struct tok *t = &w->t[m->word];
 
-		if (m[i].word + m[i].nwords > w->n)
+		if (m->word + m->nwords > w->n)
 			continue;
-		if (m[i].nwords > t->nwords) {
-			t->lex = st->form_lex[m[i].id];
-			t->form = st->form_form[m[i].id];
-			t->nwords = m[i].nwords;
+		if (m->nwords > t->nwords) {
+			t->lex = st->form_lex[m->id];
+			t->form = st->form_form[m->id];
+			t->nwords = m->nwords;
 		}
 	}
 	for (i = 0; i < w->n; i++) {
@@ -782,11 +780,9 @@ entry_style(const struct words *w)
 }
 
 /* Separators that can part two tasks: clause or list punctuation,
- * & + / and a hyphen or dash. */
-static const unsigned char boundary_byte[256] = {
-	['\n'] = 1, ['!'] = 1, ['&'] = 1, ['+'] = 1, [','] = 1, ['-'] = 1,
-	['.'] = 1, ['/'] = 1, [':'] = 1, [';'] = 1, ['?'] = 1,
-};
+ * & + / and a hyphen. */
+#define GAP_BOUNDARY (PHRASE_GAP_LINE | PHRASE_GAP_COMMA | PHRASE_GAP_SEMI | \
+	PHRASE_GAP_STOP | PHRASE_GAP_AND | PHRASE_GAP_HYPHEN)
 
 /* Whether the word at p (n bytes) starts with w (lower case), ignoring
  * case. */
@@ -804,37 +800,34 @@ word_starts(const char *p, size_t n, const char *w, size_t len)
 }
 
 /* Whether the narrative has anything that can separate two tasks: one
- * of boundary_byte, an em or en dash (its first byte, 0xE2), or a word
+ * of GAP_BOUNDARY, an em or en dash (its first byte, 0xE2), or a word
  * starting with and, or, plus.  Most single-task entries have none, and
  * need no closer look. */
 static bool
 may_have_boundary(const struct narr_hits *nh)
 {
 	const char *s = nh->t.p;
-	size_t k, i, prev = 0;
+	size_t k, a, len;
 
-	for (k = 0; k <= nh->h.nwords; k++) {
-		size_t a = k < nh->h.nwords ? nh->h.start[k] : nh->t.n;
-
-		for (i = prev; i < a; i++)
-			if (boundary_byte[(unsigned char)s[i]])
-				return true;
-		if (k == nh->h.nwords)
-			break;
-		prev = nh->h.end[k];
-		/* at a word start: and, or, plus (or a longer word, which
-		 * only costs the closer look) */
+	for (k = 0; k <= nh->h.nwords; k++)
+		if (nh->h.gap[k] & GAP_BOUNDARY)
+			return true;
+	for (k = 0; k < nh->h.nwords; k++) {
+		a = nh->h.start[k];
+		len = nh->h.end[k] - a;
+		/* and, or, plus (or a longer word, which only costs the
+		 * closer look) */
 		switch (s[a]) {
 		case 'a': case 'A':
-			if (word_starts(s + a, prev - a, "and", 3))
+			if (word_starts(s + a, len, "and", 3))
 				return true;
 			break;
 		case 'o': case 'O':
-			if (word_starts(s + a, prev - a, "or", 2))
+			if (word_starts(s + a, len, "or", 2))
 				return true;
 			break;
 		case 'p': case 'P':
-			if (word_starts(s + a, prev - a, "plus", 4))
+			if (word_starts(s + a, len, "plus", 4))
 				return true;
 			break;
 		default:
@@ -844,31 +837,14 @@ may_have_boundary(const struct narr_hits *nh)
 	return nh->t.n > 0 && memchr(s, 0xE2, nh->t.n) != NULL;
 }
 
-/* Bytes that break a clause: ; . ! ? and a line break. */
-static const unsigned char clause_byte[256] = {
-	['\n'] = 1, ['!'] = 1, ['.'] = 1, [';'] = 1, ['?'] = 1,
-};
-
 /* What the words between the first and the last task word are, as far
  * as a second task needs (indexes from first). */
 struct span {
 	size_t         first, last;
 	unsigned short cls[MAX_TOKS];  /* closed-class bits */
 	bool           inner[MAX_TOKS]; /* inside a longer task word */
+	bool           task[MAX_TOKS];  /* a task word starts there */
 };
-
-/* Whether the separators before word k hold one of boundary_byte. */
-static bool
-gap_has_boundary(const struct narr_hits *nh, size_t k)
-{
-	const unsigned char *s = (const unsigned char *)nh->t.p;
-	size_t i;
-
-	for (i = nh->h.end[k - 1]; i < nh->h.start[k]; i++)
-		if (boundary_byte[s[i]])
-			return true;
-	return false;
-}
 
 /*
  * Whether the task word at q can start a task after an earlier one in its
@@ -886,7 +862,7 @@ bound_at(const struct narr_hits *nh, const struct span *sp, size_t q)
 	for (k = q; k > sp->first; k--) {
 		unsigned c = sp->cls[k - 1 - sp->first];
 
-		if (gap_has_boundary(nh, k))
+		if (nh->h.gap[k] & GAP_BOUNDARY)
 			return true;
 		if (c & (W_CONJ | W_AS | W_WELL))
 			return true;
@@ -911,23 +887,23 @@ two_tasks_possible(const struct state *st, const struct narr_hits *nh,
     size_t *upto)
 {
 	const unsigned char *s = (const unsigned char *)nh->t.p;
-	const struct phrase_hit *m, *c;
+	const struct phrase_hit *m, *mend, *forms, *c;
 	struct span sp;
-	size_t i, k, nm, nc, last_end = 0;
+	size_t k, last_end = 0;
 
 	sp.first = SIZE_MAX;
 	sp.last = 0;
-	m = narr_list(nh, st->forms, &nm);
-	for (i = 0; i < nm; i++) {
+	forms = narr_list(nh, st->forms, &mend);
+	for (m = forms; m < mend; m++) {
 		/* Words past MAX_TOKS are not read. */
-		if (m[i].word + m[i].nwords > MAX_TOKS)
+		if (m->word + m->nwords > MAX_TOKS)
 			continue;
-		if (m[i].word < sp.first)
-			sp.first = m[i].word;
-		if (m[i].word > sp.last)
-			sp.last = m[i].word;
-		if (m[i].word + m[i].nwords > last_end)
-			last_end = m[i].word + m[i].nwords;
+		if (m->word < sp.first)
+			sp.first = m->word;
+		if (m->word > sp.last)
+			sp.last = m->word;
+		if (m->word + m->nwords > last_end)
+			last_end = m->word + m->nwords;
 	}
 	if (sp.first == SIZE_MAX || sp.first == sp.last)
 		return false;
@@ -938,23 +914,34 @@ two_tasks_possible(const struct state *st, const struct narr_hits *nh,
 		*upto = nh->h.nwords;
 	if (*upto > MAX_TOKS)
 		*upto = MAX_TOKS;
-	for (i = nh->h.end[sp.first]; i < nh->h.start[sp.last]; i++)
-		if (clause_byte[s[i]])
+	memset(sp.task, 0, (sp.last - sp.first + 1) * sizeof(sp.task[0]));
+	for (m = forms; m < mend; m++)
+		if (m->word + m->nwords <= MAX_TOKS)
+			sp.task[m->word - sp.first] = true;
+	/* A clause break (clause_break) before a task word. */
+	for (k = sp.first + 1; k <= sp.last; k++) {
+		unsigned g = nh->h.gap[k];
+		unsigned char first = s[nh->h.start[k]];
+
+		if (g & (PHRASE_GAP_LINE | PHRASE_GAP_SEMI))
 			return true;
+		if ((g & PHRASE_GAP_STOP) && sp.task[k - sp.first] &&
+		    first >= 'A' && first <= 'Z' &&
+		    nh->h.end[k - 1] - nh->h.start[k - 1] > 1)
+			return true;
+	}
 	memset(sp.cls, 0, (sp.last - sp.first) * sizeof(sp.cls[0]));
 	memset(sp.inner, 0, (sp.last - sp.first) * sizeof(sp.inner[0]));
-	c = narr_list(nh, st->closed, &nc);
-	for (i = 0; i < nc; i++)
-		if (c[i].word >= sp.first && c[i].word < sp.last)
-			sp.cls[c[i].word - sp.first] |=
-			    closed_words[c[i].id].cls;
-	for (i = 0; i < nm; i++)
-		for (k = m[i].word + 1; k < m[i].word + m[i].nwords; k++)
+	for (c = narr_list(nh, st->closed, &m); c < m; c++)
+		if (c->word >= sp.first && c->word < sp.last)
+			sp.cls[c->word - sp.first] |= closed_words[c->id].cls;
+	for (m = forms; m < mend; m++)
+		for (k = m->word + 1; k < m->word + m->nwords; k++)
 			if (k >= sp.first && k < sp.last)
 				sp.inner[k - sp.first] = true;
-	for (i = 0; i < nm; i++)
-		if (m[i].word > sp.first && m[i].word + m[i].nwords <=
-		    MAX_TOKS && bound_at(nh, &sp, m[i].word))
+	for (m = forms; m < mend; m++)
+		if (m->word > sp.first && m->word + m->nwords <= MAX_TOKS &&
+		    bound_at(nh, &sp, m->word))
 			return true;
 	return false;
 }

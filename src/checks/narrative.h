@@ -69,11 +69,13 @@ narr_any(const struct narr_hits *nh, size_t list)
 	return phrase_hits_any(&nh->h, list);
 }
 
-/* The matches of list in nh, in phrase_scan's order; *n gets how many. */
+/* The matches of list in nh, in phrase_scan's order: from the pointer
+ * returned to *end (excluded). */
 static inline const struct phrase_hit *
-narr_list(const struct narr_hits *nh, size_t list, size_t *n)
+narr_list(const struct narr_hits *nh, size_t list,
+    const struct phrase_hit **end)
 {
-	return phrase_hits_of(&nh->h, list, n);
+	return phrase_hits_of(&nh->h, list, end);
 }
 
 /* Calls fn for each match of list in nh, in phrase_scan's order, until

@@ -115,15 +115,15 @@ state_free(void *p)
 /* Narratives longer than this always say something. */
 #define MAX_VAGUE_WORDS 64
 
-/* The words that the matches m[0..n) cover, as bits. */
+/* The words that the matches [m, end) cover, as bits. */
 static uint64_t
-cover(const struct phrase_hit *m, size_t n)
+cover(const struct phrase_hit *m, const struct phrase_hit *end)
 {
 	uint64_t words = 0;
-	size_t i, k;
+	size_t k;
 
-	for (i = 0; i < n; i++)
-		for (k = m[i].word; k < (size_t)m[i].word + m[i].nwords &&
+	for (; m < end; m++)
+		for (k = m->word; k < (size_t)m->word + m->nwords &&
 		    k < MAX_VAGUE_WORDS; k++)
 			words |= UINT64_C(1) << k;
 	return words;
@@ -203,9 +203,9 @@ on_line(struct check_ctx *cx, const struct rule *r,
 {
 	struct state *s = check_state(cx);
 	const struct narr_hits *nh;
-	const struct phrase_hit *m;
+	const struct phrase_hit *m, *end;
 	struct rest rest;
-	size_t words, list, n, i;
+	size_t words, list;
 	long min_words = rule_param(r, P_MIN_WORDS)->u.count;
 
 	if (l->type != LINE_FEE)
@@ -221,10 +221,10 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	}
 	if (narr_any(nh, list) && words <= MAX_VAGUE_WORDS) {
 		memset(&rest, 0, sizeof(rest));
-		m = narr_list(nh, list, &n);
-		rest.phrase = cover(m, n);
-		m = narr_list(nh, s->filler, &n);
-		for (i = 0; i < n && note_filler(&rest, &m[i]); i++)
+		m = narr_list(nh, list, &end);
+		rest.phrase = cover(m, end);
+		for (m = narr_list(nh, s->filler, &end); m < end &&
+		    note_filler(&rest, m); m++)
 			;
 		if (!rest.stopped)
 			rest_words(&rest, words);
