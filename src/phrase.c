@@ -158,9 +158,12 @@ struct bout {
 };
 
 struct build {
-	uint32_t     *go;      /* nstates x nsym; 0 = no edge (the root is
-	                          never a child) */
+	uint32_t     *go;      /* nstates x nsym trie edges; 0 = none (the
+	                          root is never a child) */
 	size_t        nstates, capstates;
+	uint32_t     *kid;     /* state -> first child, or 0 */
+	uint32_t     *sib;     /* state -> next child of its parent, or 0 */
+	uint16_t     *sym;     /* state -> symbol of the edge to it */
 	int32_t      *wout;    /* state -> first whole-word output, or -1 */
 	int32_t      *pout;    /* state -> first '*' output, or -1 */
 	uint32_t     *nwords;  /* state -> words on its path */
@@ -168,23 +171,25 @@ struct build {
 	size_t        nouts, capouts;
 };
 
+/* A new state under u by symbol c (u == c == 0 for the root); room for
+ * capstates was made at the start. */
 static uint32_t
-node_new(const struct phrase_set *ps, struct build *b, uint32_t words)
+node_new(const struct phrase_set *ps, struct build *b, uint32_t u,
+    uint16_t c, uint32_t words)
 {
-	if (b->nstates == b->capstates) {
-		size_t cap = b->capstates ? b->capstates * 2 : 64;
+	uint32_t v = (uint32_t)b->nstates++;
 
-		b->go = xrealloc(b->go, cap * ps->nsym * sizeof(*b->go));
-		b->wout = xrealloc(b->wout, cap * sizeof(*b->wout));
-		b->pout = xrealloc(b->pout, cap * sizeof(*b->pout));
-		b->nwords = xrealloc(b->nwords, cap * sizeof(*b->nwords));
-		b->capstates = cap;
+	b->wout[v] = -1;
+	b->pout[v] = -1;
+	b->nwords[v] = words;
+	b->kid[v] = 0;
+	b->sym[v] = c;
+	if (v != 0) {
+		b->go[(size_t)u * ps->nsym + c] = v;
+		b->sib[v] = b->kid[u];
+		b->kid[u] = v;
 	}
-	memset(b->go + b->nstates * ps->nsym, 0, ps->nsym * sizeof(*b->go));
-	b->wout[b->nstates] = -1;
-	b->pout[b->nstates] = -1;
-	b->nwords[b->nstates] = words;
-	return (uint32_t)b->nstates++;
+	return v;
 }
 
 /* The symbols of phrase p, into sym (room for 2 * strlen(p) entries).  Returns
@@ -262,10 +267,8 @@ add_phrase(const struct phrase_set *ps, struct build *b, uint32_t list,
 		uint32_t v = b->go[(size_t)u * ps->nsym + sym[i]];
 
 		w += sym[i] == SYM_WORD;
-		if (v == 0) {
-			v = node_new(ps, b, w); /* may move the table */
-			b->go[(size_t)u * ps->nsym + sym[i]] = v;
-		}
+		if (v == 0)
+			v = node_new(ps, b, u, sym[i], w);
 		u = v;
 	}
 	add_out(b, prefix ? &b->pout[u] : &b->wout[u], list, id);
@@ -334,30 +337,24 @@ finish(struct phrase_set *ps, struct build *b)
 	uint32_t *pinfo = xmalloc(n * sizeof(*pinfo));
 	int32_t *dict = xmalloc(n * sizeof(*dict));
 	int32_t *pdict = xmalloc(n * sizeof(*pdict));
+	uint32_t u, v, f;
 
+	/* Failure links, breadth first: the longest proper suffix that is a
+	 * state, found by following the parent's failure links. */
 	dict[0] = pdict[0] = -1;
-	for (c = 0; c < nsym; c++) {
-		uint32_t v = b->go[c];
-
-		if (v != 0) {
-			fail[v] = 0;
-			dict[v] = pdict[v] = -1;
-			queue[tail++] = v;
-		}
-	}
+	queue[tail++] = 0;
 	while (head < tail) {
-		uint32_t u = queue[head++];
-		uint32_t *r = &b->go[(size_t)u * nsym];
-		const uint32_t *fr = &b->go[(size_t)fail[u] * nsym];
-
-		for (c = 0; c < nsym; c++) {
-			uint32_t v = r[c], f;
-
-			if (v == 0) {
-				r[c] = fr[c];
-				continue;
+		u = queue[head++];
+		for (v = b->kid[u]; v != 0; v = b->sib[v]) {
+			c = b->sym[v];
+			f = 0;
+			if (u != 0) {
+				for (f = fail[u]; f != 0 &&
+				    b->go[(size_t)f * nsym + c] == 0;
+				    f = fail[f])
+					;
+				f = b->go[(size_t)f * nsym + c];
 			}
-			f = fr[c];
 			fail[v] = f;
 			dict[v] = b->wout[f] >= 0 ? (int32_t)f : dict[f];
 			pdict[v] = b->pout[f] >= 0 ? (int32_t)f : pdict[f];
@@ -395,17 +392,29 @@ finish(struct phrase_set *ps, struct build *b)
 		}
 	ps->delta = xmalloc((nprefix > 0 ? c : nplain * ps->width) *
 	    sizeof(*ps->delta));
+	/* The full table, breadth first: a state goes where its failure
+	 * state goes (a row already done), except along its own edges. */
 	for (i = 0; i < n; i++) {
-		const uint32_t *g = &b->go[i * nsym];
+		uint32_t *d = &ps->delta[row[queue[i]]];
+
+		u = queue[i];
+		if (u == 0)
+			for (c = 0; c < nsym; c++)
+				d[c] = 0;
+		else
+			memcpy(d, &ps->delta[row[fail[u]]], nsym * sizeof(*d));
+		for (v = b->kid[u]; v != 0; v = b->sib[v])
+			d[b->sym[v]] = row[v];
+		d[nsym] = winfo[u];
+		d[nsym + 1] = pinfo[u];
+	}
+	/* A gap, then the word after it: one step (SYM_WORD is left as
+	 * it was, so the order does not matter). */
+	for (i = 0; i < n; i++) {
 		uint32_t *d = &ps->delta[row[i]];
 
-		for (c = 0; c < nsym; c++)
-			d[c] = row[g[c]];
-		/* A gap, then the word after it. */
-		d[SYM_SOFT] = row[b->go[(size_t)g[SYM_SOFT] * nsym + SYM_WORD]];
-		d[SYM_HARD] = row[b->go[(size_t)g[SYM_HARD] * nsym + SYM_WORD]];
-		d[nsym] = winfo[i];
-		d[nsym + 1] = pinfo[i];
+		d[SYM_SOFT] = ps->delta[d[SYM_SOFT] + SYM_WORD];
+		d[SYM_HARD] = ps->delta[d[SYM_HARD] + SYM_WORD];
 	}
 	free(queue);
 	free(fail);
@@ -422,7 +431,7 @@ phrase_set_new_lists(const struct phrase_list *lists, size_t nlists)
 	struct phrase_set *ps = xcalloc(1, sizeof(*ps));
 	struct build b;
 	bool used[256];
-	size_t i, k, maxlen = 1;
+	size_t i, k, maxlen = 1, nstates_max = 1;
 	unsigned c;
 	uint16_t *sym;
 
@@ -444,6 +453,7 @@ phrase_set_new_lists(const struct phrase_list *lists, size_t nlists)
 			pl->phrases[i] = xstrdup(p);
 			if (strlen(p) + 1 > maxlen)
 				maxlen = strlen(p) + 1;
+			nstates_max += 2 * strlen(p);
 			for (; *p != '\0'; p++)
 				if (phrase_word_byte((unsigned char)*p))
 					used[fold((unsigned char)*p)] = true;
@@ -463,7 +473,16 @@ phrase_set_new_lists(const struct phrase_list *lists, size_t nlists)
 	}
 	for (c = 'A'; c <= 'Z'; c++)
 		ps->map[c] = ps->map[c - 'A' + 'a'];
-	node_new(ps, &b, 0); /* the root */
+	/* Each symbol of a phrase makes at most one state. */
+	b.capstates = nstates_max;
+	b.go = xcalloc(nstates_max * ps->nsym, sizeof(*b.go));
+	b.kid = xmalloc(nstates_max * sizeof(*b.kid));
+	b.sib = xmalloc(nstates_max * sizeof(*b.sib));
+	b.sym = xmalloc(nstates_max * sizeof(*b.sym));
+	b.wout = xmalloc(nstates_max * sizeof(*b.wout));
+	b.pout = xmalloc(nstates_max * sizeof(*b.pout));
+	b.nwords = xmalloc(nstates_max * sizeof(*b.nwords));
+	node_new(ps, &b, 0, 0, 0); /* the root */
 	sym = xmalloc(2 * maxlen * sizeof(*sym));
 	for (k = 0; k < nlists; k++)
 		for (i = 0; i < ps->lists[k].n; i++)
@@ -473,6 +492,9 @@ phrase_set_new_lists(const struct phrase_list *lists, size_t nlists)
 	free(sym);
 	finish(ps, &b);
 	free(b.go);
+	free(b.kid);
+	free(b.sib);
+	free(b.sym);
 	free(b.wout);
 	free(b.pout);
 	free(b.nwords);
