@@ -71,22 +71,23 @@ typedef bool (*phrase_fn)(void *ctx, const struct phrase_match *m);
 
 /* Reports every match in s[0..n), overlapping ones included, in the order
  * their last words end (a '*' phrase as soon as its prefix is read); of
- * matches that end on the same word, the longer comes first.  Returns the
- * number of matches reported; *words (may be NULL) gets the number of
+ * matches that end on the same word, the longer comes first.  (A set of
+ * several lists reports one list's matches after the other's.)  Returns
+ * the number of matches reported; *words (may be NULL) gets the number of
  * words in s, or of those read before fn stopped the scan. */
 size_t phrase_scan(const phrase_set *ps, const char *s, size_t n,
     phrase_fn fn, void *ctx);
 size_t phrase_scan_words(const phrase_set *ps, const char *s, size_t n,
     phrase_fn fn, void *ctx, size_t *words);
 
-/*
- * What one scan of a text found for every list of a set at once: the
- * words, and the places where phrases end, kept compact so that reading
- * one list's matches later costs only that list.  Caller-owned and reused
- * from scan to scan (its buffers grow to the longest text): zero it to
- * start, free the buffers with phrase_hits_fini.
- */
-struct phrase_event;
+/* One match as phrase_hits keeps it: the words and where it ends
+ * (h->start[word] is where it starts). */
+struct phrase_hit {
+	uint32_t id;     /* index of the phrase in its list */
+	uint32_t word;   /* its first word */
+	uint32_t nwords; /* words it spans */
+	uint32_t end;    /* as phrase_match.end */
+};
 
 /* What separators are: bits of phrase_hits.gap. */
 enum {
@@ -102,18 +103,24 @@ enum {
 	PHRASE_GAP_OTHER = 512   /* any other separator: quotes, '*'... */
 };
 
+/*
+ * What one scan of a text found for every list of a set at once: the
+ * words, what separates them, and each list's matches, so that a check
+ * reads its own list and nothing else.  Caller-owned and reused from scan
+ * to scan (its buffers grow to the longest text): zero it to start, free
+ * the buffers with phrase_hits_fini.
+ */
 struct phrase_hits {
 	size_t    nwords; /* words in the text */
 	size_t   *start;  /* word i is s[start[i], end[i]), i < nwords */
 	size_t   *end;
 	uint16_t *gap;    /* PHRASE_GAP_* bits of the separators before word
 	                     i; gap[nwords]: of those after the last word */
-	struct phrase_hit **base; /* list k's matches are base[k] up to */
-	struct phrase_hit **last; /* last[k] (excluded) */
+	struct phrase_hit **base; /* list k's matches, in phrase_scan's */
+	struct phrase_hit **last; /* order: base[k] up to last[k] */
 	/* private to phrase.c */
-	size_t    nlist, room;
-	struct phrase_event *ev;
-	size_t    nev, cap_ev, cap_words, cap_buf;
+	size_t   *cap;
+	size_t    nlist, room, cap_words, cap_buf;
 	unsigned char *buf;
 };
 
@@ -123,14 +130,6 @@ void phrase_hits_fini(struct phrase_hits *h);
  * held).  h stays tied to ps: read it with the same set. */
 void phrase_scan_hits(const phrase_set *ps, const char *s, size_t n,
     struct phrase_hits *h);
-
-/* One match as phrase_hits_of gives it: the words, not the bytes
- * (h->start[word] is where it starts). */
-struct phrase_hit {
-	uint32_t id;     /* index of the phrase in its list */
-	uint32_t word;   /* its first word */
-	uint32_t nwords; /* words it spans */
-};
 
 /* True when the scan in h found a match of list. */
 static inline bool

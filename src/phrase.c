@@ -43,22 +43,15 @@ enum {
 
 /* One phrase that ends in some state: what a match reports. */
 struct phrase_out {
-	uint32_t list;
-	uint32_t id;
-	uint32_t nwords;
+	/* the match, made to be copied: its word is minus its words (mod
+	 * 2^32), so adding the word after the last gives the first */
+	struct phrase_hit hit;
+	uint32_t          list;
 };
 
 /* The outputs of one state, longest phrase first. */
 struct phrase_range {
 	uint32_t beg, end; /* outs[beg, end) */
-	uint64_t mask;     /* bit k: list k (k < 63); bit 63: the rest */
-};
-
-/* Where phrases end in a scanned text. */
-struct phrase_event {
-	size_t   end;  /* the byte after the match */
-	uint32_t word; /* the word it ends in */
-	uint32_t rng;  /* index in phrase_set.rng */
 };
 
 struct plist {
@@ -141,12 +134,6 @@ static unsigned char
 fold(unsigned char c)
 {
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-static uint64_t
-list_bit(size_t list)
-{
-	return UINT64_C(1) << (list < 63 ? list : 63);
 }
 
 /* ---- building ------------------------------------------------------ */
@@ -284,7 +271,6 @@ flatten(struct phrase_set *ps, const struct build *b, const int32_t *head,
 	struct phrase_range *r;
 	int32_t q = head[u] >= 0 ? (int32_t)u : link[u];
 	uint32_t beg = (uint32_t)*nouts, end, i, k, list;
-	uint64_t mask = 0;
 
 	if (q < 0)
 		return 0;
@@ -295,10 +281,11 @@ flatten(struct phrase_set *ps, const struct build *b, const int32_t *head,
 			xgrow(&ps->outs, capouts, *nouts + 1,
 			    sizeof(*ps->outs));
 			ps->outs[*nouts].list = b->outs[o].list;
-			ps->outs[*nouts].id = b->outs[o].id;
-			ps->outs[*nouts].nwords = b->nwords[q];
+			ps->outs[*nouts].hit.id = b->outs[o].id;
+			ps->outs[*nouts].hit.word = 0u - b->nwords[q];
+			ps->outs[*nouts].hit.nwords = b->nwords[q];
+			ps->outs[*nouts].hit.end = 0;
 			(*nouts)++;
-			mask |= list_bit(b->outs[o].list);
 		}
 	}
 	end = (uint32_t)*nouts;
@@ -306,7 +293,6 @@ flatten(struct phrase_set *ps, const struct build *b, const int32_t *head,
 	r = &ps->rng[ps->nrng];
 	r->beg = beg;
 	r->end = end;
-	r->mask = mask;
 	for (i = beg; i < end; i++) {
 		uint32_t same = 0;
 
@@ -569,36 +555,48 @@ phrase_hits_fini(struct phrase_hits *h)
 		free(h->base[i]);
 	free(h->base);
 	free(h->last);
+	free(h->cap);
 	free(h->start);
 	free(h->end);
 	free(h->gap);
-	free(h->ev);
 	free(h->buf);
 	memset(h, 0, sizeof(*h));
 }
 
-/* Appends an event; the caller made room. */
+/* Appends the outputs of range r, ending at word `word` and byte `end`,
+ * to their lists; the caller made room. */
 static inline void
-add_event(struct phrase_event *ev, size_t end, size_t word, uint32_t rng)
+emit(const struct phrase_out *o, const struct phrase_range *r,
+    struct phrase_hit **last, size_t word, size_t end)
 {
-	ev->end = end;
-	ev->word = (uint32_t)word;
-	ev->rng = rng;
+	const struct phrase_out *oend = o + r->end;
+	uint32_t w = (uint32_t)word + 1;
+
+	for (o += r->beg; o < oend; o++) {
+		struct phrase_hit *m = last[o->list]++;
+
+		*m = o->hit;
+		m->word += w;
+		m->end = (uint32_t)end;
+	}
 }
 
 /*
- * The scan proper, into h (with room for an event per word).  '*'
- * outputs are not looked at: the return value ORs every state gone
- * through, so the caller knows when to call scan_careful instead.
+ * The scan proper, into h (with room for every list's whole-word
+ * matches).  '*' outputs are not looked at: the return value ORs every
+ * state gone through, so the caller knows when to call scan_careful
+ * instead.
  */
 static uint32_t
 scan_fast(const phrase_set *ps, struct phrase_hits *h, size_t n)
 {
 	const uint32_t *delta = ps->delta;
+	const struct phrase_out *outs = ps->outs;
+	const struct phrase_range *rng = ps->rng;
 	const unsigned char *map = ps->map, *buf = h->buf, *p = buf;
 	const unsigned char *e = buf + n;
-	struct phrase_event *ev = h->ev;
-	size_t *ws = h->start, *we = h->end, nsym = ps->nsym, nw = 0, nev = 0;
+	struct phrase_hit **last = h->last;
+	size_t *ws = h->start, *we = h->end, nsym = ps->nsym, nw = 0;
 	size_t st = 0, m, g, x;
 	uint16_t *gap = h->gap;
 	uint32_t acc = 0, r;
@@ -625,12 +623,30 @@ scan_fast(const phrase_set *ps, struct phrase_hits *h, size_t n)
 		/* The word ended: whole-word phrases. */
 		r = delta[st + nsym];
 		if (r != 0)
-			add_event(&ev[nev++], we[nw], nw, r);
+			emit(outs, &rng[r], last, nw, we[nw]);
 		nw++;
 	}
 	h->nwords = nw;
-	h->nev = nev;
 	return acc;
+}
+
+/* Makes room in every list for the outputs of range r. */
+static void
+room_for(const phrase_set *ps, struct phrase_hits *h,
+    const struct phrase_range *r)
+{
+	uint32_t k;
+
+	for (k = r->beg; k < r->end; k++) {
+		size_t l = ps->outs[k].list;
+		size_t n = (size_t)(h->last[l] - h->base[l]);
+
+		if (h->cap[l] - n < r->end - r->beg) {
+			xgrow(&h->base[l], &h->cap[l], n + (r->end - r->beg),
+			    sizeof(*h->base[l]));
+			h->last[l] = h->base[l] + n;
+		}
+	}
 }
 
 /* The same, with '*' outputs reported after the byte that ends them. */
@@ -640,10 +656,9 @@ scan_careful(const phrase_set *ps, struct phrase_hits *h, size_t n)
 	const uint32_t *delta = ps->delta;
 	const unsigned char *map = ps->map, *buf = h->buf, *p = buf;
 	const unsigned char *e = buf + n;
+	const struct phrase_range *r;
 	size_t nsym = ps->nsym, nw = 0, st = 0, hard, m;
-	uint32_t r;
 
-	h->nev = 0;
 	for (;;) {
 		hard = 0;
 		while ((m = map[*p]) <= SYM_HARD) {
@@ -653,69 +668,22 @@ scan_careful(const phrase_set *ps, struct phrase_hits *h, size_t n)
 		if (p >= e)
 			break;
 		st = delta[st + hard];
-		h->start[nw] = (size_t)(p - buf);
 		do {
 			st = delta[st + m];
 			if (st & ps->pmask) {
-				xgrow(&h->ev, &h->cap_ev, h->nev + 1,
-				    sizeof(*h->ev));
-				add_event(&h->ev[h->nev++],
-				    (size_t)(p + 1 - buf), nw,
-				    delta[st + nsym + 1]);
+				r = &ps->rng[delta[st + nsym + 1]];
+				room_for(ps, h, r);
+				emit(ps->outs, r, h->last, nw,
+				    (size_t)(p + 1 - buf));
 			}
 			m = map[*++p];
 		} while (m > SYM_HARD);
-		h->end[nw] = (size_t)(p - buf);
-		r = delta[st + nsym];
-		if (r != 0) {
-			xgrow(&h->ev, &h->cap_ev, h->nev + 1, sizeof(*h->ev));
-			add_event(&h->ev[h->nev++], h->end[nw], nw, r);
+		if (delta[st + nsym] != 0) {
+			r = &ps->rng[delta[st + nsym]];
+			room_for(ps, h, r);
+			emit(ps->outs, r, h->last, nw, h->end[nw]);
 		}
 		nw++;
-	}
-	h->nwords = nw;
-}
-
-/*
- * Each list's matches into its array: one pass over the events, so that
- * a check reads its list without looking at the others.  Room is made
- * first (a list has at most maxper of its outputs an event), so the loop
- * only copies.
- */
-static void
-split(const phrase_set *ps, struct phrase_hits *h)
-{
-	const struct phrase_event *ev = h->ev, *last = h->ev + h->nev;
-	const struct phrase_out *outs = ps->outs, *o, *oend;
-	struct phrase_hit **end;
-	size_t i;
-
-	if (h->nlist < ps->nlists || h->room < h->nev) {
-		size_t room = h->nev > h->room ? h->nev : h->room;
-
-		h->base = xrealloc(h->base, ps->nlists * sizeof(*h->base));
-		h->last = xrealloc(h->last, ps->nlists * sizeof(*h->last));
-		for (i = h->nlist; i < ps->nlists; i++)
-			h->base[i] = NULL;
-		for (i = 0; i < ps->nlists; i++)
-			h->base[i] = xrealloc(h->base[i], (room *
-			    ps->maxper[i] + 1) * sizeof(*h->base[i]));
-		h->nlist = ps->nlists;
-		h->room = room;
-	}
-	end = h->last;
-	memcpy(end, h->base, ps->nlists * sizeof(*end));
-	for (; ev < last; ev++) {
-		const struct phrase_range *r = &ps->rng[ev->rng];
-		uint32_t w = ev->word + 1;
-
-		for (o = outs + r->beg, oend = outs + r->end; o < oend; o++) {
-			struct phrase_hit *m = end[o->list]++;
-
-			m->id = o->id;
-			m->word = w - o->nwords;
-			m->nwords = o->nwords;
-		}
 	}
 }
 
@@ -725,6 +693,8 @@ phrase_scan_hits(const phrase_set *ps, const char *s, size_t n,
 {
 	size_t maxw = n / 2 + 1, i;
 
+	if (n > UINT32_MAX)
+		abort(); /* a 4 GiB narrative: the reader refuses far less */
 	/* The text is copied with a gap and a word byte after it, so the
 	 * loops stop without a bounds check: a word at the gap, a run of
 	 * gaps at the word byte past the end. */
@@ -733,9 +703,6 @@ phrase_scan_hits(const phrase_set *ps, const char *s, size_t n,
 		memcpy(h->buf, s, n);
 	h->buf[n] = ' ';
 	h->buf[n + 1] = 'a';
-	if (maxw > UINT32_MAX)
-		abort(); /* a 8 GiB narrative: the reader refuses far less */
-	/* Room for a word end per word; '*' outputs check as they go. */
 	if (h->cap_words < maxw + 1) {
 		size_t cap = h->cap_words;
 
@@ -744,50 +711,61 @@ phrase_scan_hits(const phrase_set *ps, const char *s, size_t n,
 		h->gap = xrealloc(h->gap, cap * sizeof(*h->gap));
 		h->cap_words = cap;
 	}
-	if (h->cap_ev < maxw)
-		xgrow(&h->ev, &h->cap_ev, maxw, sizeof(*h->ev));
-	if (scan_fast(ps, h, n) & ps->pmask)
+	/* Room for every list's whole-word matches: a list has at most
+	 * maxper of them a word. */
+	if (h->nlist < ps->nlists || h->room < maxw) {
+		size_t room = maxw > h->room ? maxw : h->room;
+
+		h->base = xrealloc(h->base, ps->nlists * sizeof(*h->base));
+		h->last = xrealloc(h->last, ps->nlists * sizeof(*h->last));
+		h->cap = xrealloc(h->cap, ps->nlists * sizeof(*h->cap));
+		for (i = h->nlist; i < ps->nlists; i++)
+			h->base[i] = NULL;
+		for (i = 0; i < ps->nlists; i++) {
+			h->cap[i] = room * ps->maxper[i] + 1;
+			h->base[i] = xrealloc(h->base[i],
+			    h->cap[i] * sizeof(*h->base[i]));
+		}
+		h->nlist = ps->nlists;
+		h->room = room;
+	}
+	memcpy(h->last, h->base, ps->nlists * sizeof(*h->last));
+	if (scan_fast(ps, h, n) & ps->pmask) {
+		memcpy(h->last, h->base, ps->nlists * sizeof(*h->last));
 		scan_careful(ps, h, n);
+	}
 	/* The separators after the last word (the scan saw the copy's). */
 	h->gap[h->nwords] = 0;
 	for (i = h->nwords > 0 ? h->end[h->nwords - 1] : 0; i < n; i++)
 		h->gap[h->nwords] |= gap_class[(unsigned char)s[i]];
-	split(ps, h);
 }
 
-/* Calls fn for the matches in h of list (all lists when list is
- * SIZE_MAX); *words gets the words read until fn stopped. */
+/* Calls fn for the matches in h of list, or of every list one after
+ * another when list is SIZE_MAX; *words gets the words read until fn
+ * stopped. */
 static size_t
 each(const phrase_set *ps, const struct phrase_hits *h, size_t list,
     phrase_fn fn, void *ctx, size_t *words)
 {
-	uint64_t bit = list == SIZE_MAX ? ~UINT64_C(0) : list_bit(list);
-	size_t i, k, calls = 0;
+	size_t l = list == SIZE_MAX ? 0 : list, calls = 0;
+	size_t lend = list == SIZE_MAX ? ps->nlists : list + 1;
 
 	*words = h->nwords;
-	if (list != SIZE_MAX && !phrase_hits_any(h, list))
-		return 0;
-	for (i = 0; i < h->nev; i++) {
-		const struct phrase_event *ev = &h->ev[i];
-		const struct phrase_range *r = &ps->rng[ev->rng];
+	for (; l < lend; l++) {
+		const struct phrase_hit *m;
 
-		if (!(r->mask & bit))
-			continue;
-		for (k = r->beg; k < r->end; k++) {
-			const struct phrase_out *o = &ps->outs[k];
-			struct phrase_match m;
+		for (m = h->base[l]; m < h->last[l]; m++) {
+			struct phrase_match pm;
 
-			if (list != SIZE_MAX && o->list != list)
-				continue;
-			m.list = o->list;
-			m.id = o->id;
-			m.word = ev->word + 1 - o->nwords;
-			m.nwords = o->nwords;
-			m.start = h->start[m.word];
-			m.end = ev->end;
+			pm.list = l;
+			pm.id = m->id;
+			pm.word = m->word;
+			pm.nwords = m->nwords;
+			pm.start = h->start[m->word];
+			pm.end = m->end;
 			calls++;
-			if (!fn(ctx, &m)) {
-				*words = (size_t)ev->word + 1;
+			if (!fn(ctx, &pm)) {
+				*words = (size_t)m->word + m->nwords;
 				return calls;
 			}
 		}
