@@ -841,38 +841,90 @@ may_have_boundary(const struct narr_hits *nh)
  * as a second task needs (indexes from first). */
 struct span {
 	size_t         first, last;
+	size_t         end;            /* cls[] is known up to here */
 	unsigned short cls[MAX_TOKS];  /* closed-class bits */
 	bool           inner[MAX_TOKS]; /* inside a longer task word */
-	bool           task[MAX_TOKS];  /* a task word starts there */
+	/* the task word that starts there, as find_lexicon marks it */
+	const struct phrase_hit *task[MAX_TOKS];
 };
 
+/* The boundary in force at a word, as count_clause keeps it. */
+enum { BOUND_NONE, BOUND_AND, BOUND_COMMA };
+
 /*
- * Whether the task word at q can start a task after an earlier one in its
- * clause: count_clause needs a boundary (punctuation, & + /, a dash, and,
- * or, plus, "as well as") in force at q.  Every word since the boundary
- * must keep it: an adverb, an article or "begin" does, and so does a word
- * inside a longer task word; anything else, a task word included, ends it.
+ * The boundary in force at task word q (count_clause's c.bound): set by
+ * the separators before a word (, : - for a comma; & + / for "and"), a
+ * dash, and, or, plus, "as well as", and kept by an adverb, an article,
+ * "begin" or a word inside a longer task word; any other word ends it.
+ * A comma wins over "and".  Clause breaks are not looked at.
  */
-static bool
+static int
 bound_at(const struct narr_hits *nh, const struct span *sp, size_t q)
 {
 	const unsigned char *s = (const unsigned char *)nh->t.p;
+	int kind = BOUND_NONE;
 	size_t k, n;
 
 	for (k = q; k > sp->first; k--) {
 		unsigned c = sp->cls[k - 1 - sp->first];
+		unsigned g = nh->h.gap[k];
 
-		if (nh->h.gap[k] & GAP_BOUNDARY)
-			return true;
-		if (c & (W_CONJ | W_AS | W_WELL))
-			return true;
+		if (g & (PHRASE_GAP_COMMA | PHRASE_GAP_HYPHEN))
+			kind = BOUND_COMMA;
+		else if ((g & PHRASE_GAP_AND) && kind == BOUND_NONE)
+			kind = BOUND_AND;
 		n = nh->h.end[k - 1] - nh->h.start[k - 1];
 		if (is_dash((const char *)s + nh->h.start[k - 1], n))
-			return true;
-		if (!(c & (W_SKIP | W_ARTICLE | W_ASPECT)) &&
+			kind = BOUND_COMMA;
+		else if (c & (W_CONJ | W_AS | W_WELL)) {
+			if (kind == BOUND_NONE)
+				kind = BOUND_AND;
+		} else if (!(c & (W_SKIP | W_ARTICLE | W_ASPECT)) &&
 		    !sp->inner[k - 1 - sp->first])
-			return false;
+			break;
 	}
+	return kind;
+}
+
+/*
+ * Whether task word q can pass starts_task at all: not a step or a
+ * purpose (LX_WEAK), and in the entry's tense (entry_style) unless after
+ * "begin".  The tense is known when no parenthesis comes before the
+ * first task word.
+ */
+static bool
+may_start_task(const struct state *st, const struct narr_hits *nh,
+    const struct span *sp, size_t q)
+{
+	const struct phrase_hit *m = sp->task[q - sp->first];
+	const struct phrase_hit *t0 = sp->task[0];
+	unsigned f = lexicon[st->form_lex[m->id]].flags;
+	enum form form = (enum form)st->form_form[m->id], style;
+	size_t k;
+
+	if (f & LX_WEAK)
+		return false;
+	/* A task noun needs a word like "with" or "on" after it. */
+	k = q + m->nwords;
+	if ((f & LX_NOMINAL) && (k >= sp->end ||
+	    !(sp->cls[k - sp->first] & W_LINKER)))
+		return false;
+	if (form != FORM_ED && form != FORM_ING)
+		return true;
+	for (k = 0; k <= sp->first; k++)
+		if (nh->h.gap[k] & PHRASE_GAP_PAREN)
+			return true;
+	style = FORM_BASE;
+	if ((lexicon[st->form_lex[t0->id]].flags & LX_VERB) &&
+	    st->form_form[t0->id] != FORM_S)
+		style = (enum form)st->form_form[t0->id];
+	if (form == style)
+		return true;
+	if (form == FORM_ED)
+		return false;
+	for (k = sp->first + 1; k < q; k++)
+		if (sp->cls[k - sp->first] & W_ASPECT)
+			return true;
 	return false;
 }
 
@@ -915,9 +967,13 @@ two_tasks_possible(const struct state *st, const struct narr_hits *nh,
 	if (*upto > MAX_TOKS)
 		*upto = MAX_TOKS;
 	memset(sp.task, 0, (sp.last - sp.first + 1) * sizeof(sp.task[0]));
-	for (m = forms; m < mend; m++)
-		if (m->word + m->nwords <= MAX_TOKS)
-			sp.task[m->word - sp.first] = true;
+	for (m = forms; m < mend; m++) {
+		const struct phrase_hit **t = &sp.task[m->word - sp.first];
+
+		if (m->word + m->nwords <= MAX_TOKS &&
+		    (*t == NULL || m->nwords > (*t)->nwords))
+			*t = m;
+	}
 	/* A clause break (clause_break) before a task word. */
 	for (k = sp.first + 1; k <= sp.last; k++) {
 		unsigned g = nh->h.gap[k];
@@ -925,24 +981,33 @@ two_tasks_possible(const struct state *st, const struct narr_hits *nh,
 
 		if (g & (PHRASE_GAP_LINE | PHRASE_GAP_SEMI))
 			return true;
-		if ((g & PHRASE_GAP_STOP) && sp.task[k - sp.first] &&
+		if ((g & PHRASE_GAP_STOP) && sp.task[k - sp.first] != NULL &&
 		    first >= 'A' && first <= 'Z' &&
 		    nh->h.end[k - 1] - nh->h.start[k - 1] > 1)
 			return true;
 	}
-	memset(sp.cls, 0, (sp.last - sp.first) * sizeof(sp.cls[0]));
+	sp.end = *upto;
+	memset(sp.cls, 0, (sp.end - sp.first) * sizeof(sp.cls[0]));
 	memset(sp.inner, 0, (sp.last - sp.first) * sizeof(sp.inner[0]));
 	for (c = narr_list(nh, st->closed, &m); c < m; c++)
-		if (c->word >= sp.first && c->word < sp.last)
+		if (c->word >= sp.first && c->word < sp.end)
 			sp.cls[c->word - sp.first] |= closed_words[c->id].cls;
 	for (m = forms; m < mend; m++)
 		for (k = m->word + 1; k < m->word + m->nwords; k++)
 			if (k >= sp.first && k < sp.last)
 				sp.inner[k - sp.first] = true;
-	for (m = forms; m < mend; m++)
-		if (m->word > sp.first && m->word + m->nwords <= MAX_TOKS &&
-		    bound_at(nh, &sp, m->word))
+	for (k = sp.first + 1; k <= sp.last; k++) {
+		int b;
+
+		if (sp.task[k - sp.first] == NULL ||
+		    !may_start_task(st, nh, &sp, k))
+			continue;
+		b = bound_at(nh, &sp, k);
+		/* "Revise motion and serve": the same work, finished. */
+		if (b == BOUND_COMMA || (b == BOUND_AND && !(lexicon[
+		    st->form_lex[sp.task[k - sp.first]->id]].flags & LX_DONE)))
 			return true;
+	}
 	return false;
 }
 

@@ -1,5 +1,6 @@
 /* travel_time.c - travel time billed above the share of the timekeeper's
  * rate the guideline pays (usually half). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,24 +41,23 @@ static const char *const reduced_phrases[] = {
 };
 
 #define KEY_MAX 300
-#define TK_SLOTS 64
+#define TK_SLOTS 256
 #define TK_ID_MAX 62
 
 struct state {
 	struct narr_phrases phrases;
 	size_t              reduced; /* list id of reduced_phrases */
-	keymap             *rates; /* firm|timekeeper -> highest fee rate */
-	/* Recent timekeepers' entries in rates, by a hash of their ids: an
-	 * invoice's lines cycle through a few timekeepers, and building a
-	 * key and looking it up costs more than the rest of the check.  A
-	 * keymap_put moves entries, so it empties the cache (gen). */
+	keymap             *rates; /* firm|timekeeper -> 1 + index in rate */
+	int64_t            *rate;  /* highest fee rate of each */
+	size_t              nrate, caprate;
+	/* Recent timekeepers' indexes, by a hash of their ids: an invoice's
+	 * lines cycle through a few timekeepers, and building a key and
+	 * looking it up costs more than the rest of the check. */
 	struct tk_slot {
-		int64_t       *v;
-		unsigned long  gen;
+		uint32_t       ix; /* 1 + index in rate; 0: empty */
 		unsigned char  firm_n, tk_n;
 		char           id[TK_ID_MAX]; /* firm id, then timekeeper */
 	}                   slot[TK_SLOTS];
-	unsigned long       gen;
 };
 
 static void *
@@ -70,7 +70,7 @@ state_new(struct check_ctx *cx, const struct rule *r)
 	    default_phrases, NPHRASES);
 	s->reduced = narr_scan_add(s->phrases.sc, reduced_phrases,
 	    sizeof(reduced_phrases) / sizeof(reduced_phrases[0]));
-	s->rates = keymap_new(sizeof(int64_t));
+	s->rates = keymap_new(sizeof(uint32_t));
 	return s;
 }
 
@@ -81,6 +81,7 @@ state_free(void *p)
 
 	narr_phrases_fini(&s->phrases);
 	keymap_free(s->rates);
+	free(s->rate);
 	free(s);
 }
 
@@ -127,21 +128,19 @@ slot_of(struct state *s, const struct invoice_line *l)
 
 /* Whether slot k holds l's timekeeper. */
 static bool
-slot_holds(const struct state *s, const struct tk_slot *k,
-    const struct invoice_line *l)
+slot_holds(const struct tk_slot *k, const struct invoice_line *l)
 {
 	struct text firm = l->field[F_LAW_FIRM_ID], tk = tk_of(l);
 
-	return k->gen == s->gen && k->v != NULL && k->firm_n == firm.n &&
+	return k->ix != 0 && k->firm_n == firm.n &&
 	    k->tk_n == tk.n &&
 	    (firm.n == 0 || memcmp(firm.p, k->id, firm.n) == 0) &&
 	    memcmp(tk.p, k->id + firm.n, tk.n) == 0;
 }
 
-/* Keeps v as the entry of l's timekeeper in slot k. */
+/* Keeps ix as the index of l's timekeeper in slot k. */
 static void
-slot_keep(const struct state *s, struct tk_slot *k,
-    const struct invoice_line *l, int64_t *v)
+slot_keep(struct tk_slot *k, const struct invoice_line *l, uint32_t ix)
 {
 	struct text firm = l->field[F_LAW_FIRM_ID], tk = tk_of(l);
 
@@ -150,8 +149,7 @@ slot_keep(const struct state *s, struct tk_slot *k,
 	memcpy(k->id + firm.n, tk.p, tk.n);
 	k->firm_n = (unsigned char)firm.n;
 	k->tk_n = (unsigned char)tk.n;
-	k->v = v;
-	k->gen = s->gen;
+	k->ix = ix;
 }
 
 static bool
@@ -183,31 +181,37 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	const char *before = "", *after = "";
 	char key[KEY_MAX], a[32], b[32], c[32], h[32], p[32];
 	struct tk_slot *k;
+	uint32_t ix, *v;
 	size_t klen = 0;
 
 	if (l->type != LINE_FEE)
 		return;
 	k = slot_of(s, l);
-	if (k != NULL && slot_holds(s, k, l))
-		seen = k->v;
+	if (k != NULL && slot_holds(k, l))
+		ix = k->ix;
 	else {
 		klen = tk_key(key, sizeof(key), l);
-		seen = klen > 0 ? keymap_get(s->rates, key, klen) : NULL;
-		if (seen != NULL && k != NULL)
-			slot_keep(s, k, l, seen);
+		v = klen > 0 ? keymap_get(s->rates, key, klen) : NULL;
+		ix = v != NULL ? *v : 0;
+		if (ix != 0 && k != NULL)
+			slot_keep(k, l, ix);
 	}
 	if (!is_travel(s, r, l)) {
 		/* Other work shows the timekeeper's full rate. */
-		if (klen > 0 && cost > 0 && seen == NULL) {
-			seen = keymap_put(s->rates, key, klen, NULL);
-			s->gen++;
+		if (klen > 0 && cost > 0 && ix == 0) {
+			v = keymap_put(s->rates, key, klen, NULL);
+			xgrow(&s->rate, &s->caprate, s->nrate + 1,
+			    sizeof(*s->rate));
+			s->rate[s->nrate] = 0;
+			*v = ix = (uint32_t)++s->nrate;
 			if (k != NULL)
-				slot_keep(s, k, l, seen);
+				slot_keep(k, l, ix);
 		}
-		if (seen != NULL && cost > *seen)
-			*seen = cost;
+		if (ix != 0 && cost > s->rate[ix - 1])
+			s->rate[ix - 1] = cost;
 		return;
 	}
+	seen = ix != 0 ? &s->rate[ix - 1] : NULL;
 	if (l->num[N_UNITS] <= 0)
 		return;
 	if (f != NULL && id.n > 0)
