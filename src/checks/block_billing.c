@@ -841,28 +841,26 @@ may_have_boundary(const struct narr_hits *nh)
  * as a second task needs (indexes from first). */
 struct span {
 	size_t         first, last;
-	size_t         end;            /* cls[] is known up to here */
 	unsigned short cls[MAX_TOKS];  /* closed-class bits */
 	bool           inner[MAX_TOKS]; /* inside a longer task word */
 	/* the task word that starts there, as find_lexicon marks it */
 	const struct phrase_hit *task[MAX_TOKS];
 };
 
-/* The boundary in force at a word, as count_clause keeps it. */
-enum { BOUND_NONE, BOUND_AND, BOUND_COMMA };
-
 /*
- * The boundary in force at task word q (count_clause's c.bound): set by
- * the separators before a word (, : - for a comma; & + / for "and"), a
- * dash, and, or, plus, "as well as", and kept by an adverb, an article,
- * "begin" or a word inside a longer task word; any other word ends it.
- * A comma wins over "and".  Clause breaks are not looked at.
+ * Whether a boundary is in force at task word q (count_clause's c.bound),
+ * and a comma one when comma is true ("and" does not part a task that
+ * finishes the one before it).  It is set by the separators before a
+ * word (, : - for a comma; & + / for "and"), a dash, and, or, plus, "as
+ * well as", and kept by an adverb, an article, "begin" or a word inside
+ * a longer task word; any other word ends it.  Clause breaks are left to
+ * the caller.
  */
-static int
-bound_at(const struct narr_hits *nh, const struct span *sp, size_t q)
+static bool
+bound_at(const struct narr_hits *nh, const struct span *sp, size_t q,
+    bool comma)
 {
 	const unsigned char *s = (const unsigned char *)nh->t.p;
-	int kind = BOUND_NONE;
 	size_t k, n;
 
 	for (k = q; k > sp->first; k--) {
@@ -870,20 +868,20 @@ bound_at(const struct narr_hits *nh, const struct span *sp, size_t q)
 		unsigned g = nh->h.gap[k];
 
 		if (g & (PHRASE_GAP_COMMA | PHRASE_GAP_HYPHEN))
-			kind = BOUND_COMMA;
-		else if ((g & PHRASE_GAP_AND) && kind == BOUND_NONE)
-			kind = BOUND_AND;
+			return true;
+		if ((g & PHRASE_GAP_AND) && !comma)
+			return true;
 		n = nh->h.end[k - 1] - nh->h.start[k - 1];
 		if (is_dash((const char *)s + nh->h.start[k - 1], n))
-			kind = BOUND_COMMA;
-		else if (c & (W_CONJ | W_AS | W_WELL)) {
-			if (kind == BOUND_NONE)
-				kind = BOUND_AND;
+			return true;
+		if (c & (W_CONJ | W_AS | W_WELL)) {
+			if (!comma)
+				return true;
 		} else if (!(c & (W_SKIP | W_ARTICLE | W_ASPECT)) &&
 		    !sp->inner[k - 1 - sp->first])
-			break;
+			return false;
 	}
-	return kind;
+	return false;
 }
 
 /*
@@ -903,11 +901,6 @@ may_start_task(const struct state *st, const struct narr_hits *nh,
 	size_t k;
 
 	if (f & LX_WEAK)
-		return false;
-	/* A task noun needs a word like "with" or "on" after it. */
-	k = q + m->nwords;
-	if ((f & LX_NOMINAL) && (k >= sp->end ||
-	    !(sp->cls[k - sp->first] & W_LINKER)))
 		return false;
 	if (form != FORM_ED && form != FORM_ING)
 		return true;
@@ -986,26 +979,22 @@ two_tasks_possible(const struct state *st, const struct narr_hits *nh,
 		    nh->h.end[k - 1] - nh->h.start[k - 1] > 1)
 			return true;
 	}
-	sp.end = *upto;
-	memset(sp.cls, 0, (sp.end - sp.first) * sizeof(sp.cls[0]));
+	memset(sp.cls, 0, (sp.last - sp.first) * sizeof(sp.cls[0]));
 	memset(sp.inner, 0, (sp.last - sp.first) * sizeof(sp.inner[0]));
 	for (c = narr_list(nh, st->closed, &m); c < m; c++)
-		if (c->word >= sp.first && c->word < sp.end)
+		if (c->word >= sp.first && c->word < sp.last)
 			sp.cls[c->word - sp.first] |= closed_words[c->id].cls;
 	for (m = forms; m < mend; m++)
 		for (k = m->word + 1; k < m->word + m->nwords; k++)
 			if (k >= sp.first && k < sp.last)
 				sp.inner[k - sp.first] = true;
 	for (k = sp.first + 1; k <= sp.last; k++) {
-		int b;
+		const struct phrase_hit *t = sp.task[k - sp.first];
 
-		if (sp.task[k - sp.first] == NULL ||
-		    !may_start_task(st, nh, &sp, k))
-			continue;
-		b = bound_at(nh, &sp, k);
 		/* "Revise motion and serve": the same work, finished. */
-		if (b == BOUND_COMMA || (b == BOUND_AND && !(lexicon[
-		    st->form_lex[sp.task[k - sp.first]->id]].flags & LX_DONE)))
+		if (t != NULL && may_start_task(st, nh, &sp, k) &&
+		    bound_at(nh, &sp, k, (lexicon[st->form_lex[t->id]].flags &
+		    LX_DONE) != 0))
 			return true;
 	}
 	return false;
