@@ -226,12 +226,13 @@ compile_phrase(const struct phrase_set *ps, const char *p, uint16_t *sym,
 static void
 add_out(struct build *b, int32_t *head, uint32_t list, uint32_t id)
 {
-	int32_t *at = head;
+	int32_t *at;
 
-	for (; *at >= 0; at = &b->outs[*at].next)
+	/* Room first: at may point into outs. */
+	xgrow(&b->outs, &b->capouts, b->nouts + 1, sizeof(*b->outs));
+	for (at = head; *at >= 0; at = &b->outs[*at].next)
 		if (b->outs[*at].list == list)
 			return;
-	xgrow(&b->outs, &b->capouts, b->nouts + 1, sizeof(*b->outs));
 	b->outs[b->nouts].list = list;
 	b->outs[b->nouts].id = id;
 	b->outs[b->nouts].next = -1;
