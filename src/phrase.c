@@ -70,7 +70,7 @@ struct phrase_set {
 	struct phrase_out   *outs;
 	struct phrase_range *rng;      /* rng[0] is "none" */
 	size_t               nrng;
-	uint32_t            *maxper;   /* list -> most outputs in a range */
+	uint32_t             maxper;   /* most outputs of a list in a range */
 };
 
 const unsigned char phrase_byte_kind[256] = {
@@ -300,8 +300,8 @@ flatten(struct phrase_set *ps, const struct build *b, const int32_t *head,
 		list = ps->outs[i].list;
 		for (k = beg; k < end; k++)
 			same += ps->outs[k].list == list;
-		if (same > ps->maxper[list])
-			ps->maxper[list] = same;
+		if (same > ps->maxper)
+			ps->maxper = same;
 	}
 	return (uint32_t)ps->nrng++;
 }
@@ -426,7 +426,6 @@ phrase_set_new_lists(const struct phrase_list *lists, size_t nlists)
 	memset(used, 0, sizeof(used));
 	ps->nlists = nlists;
 	ps->lists = xcalloc(nlists ? nlists : 1, sizeof(*ps->lists));
-	ps->maxper = xcalloc(nlists ? nlists : 1, sizeof(*ps->maxper));
 	for (k = 0; k < nlists; k++) {
 		struct plist *pl = &ps->lists[k];
 
@@ -512,7 +511,6 @@ phrase_set_free(phrase_set *ps)
 		free(ps->lists[k].phrases);
 	}
 	free(ps->lists);
-	free(ps->maxper);
 	free(ps->delta);
 	free(ps->outs);
 	free(ps->rng);
@@ -713,21 +711,24 @@ phrase_scan_hits(const phrase_set *ps, const char *s, size_t n,
 		h->cap_words = cap;
 	}
 	/* Room for every list's whole-word matches: a list has at most
-	 * maxper of them a word. */
-	if (h->nlist < ps->nlists || h->room < maxw) {
-		size_t room = maxw > h->room ? maxw : h->room;
+	 * maxper of them a word (h->room matches, whatever the set). */
+	if (h->nlist < ps->nlists || h->room < maxw * ps->maxper + 1) {
+		size_t room = maxw * ps->maxper + 1;
+		size_t nl = h->nlist > ps->nlists ? h->nlist : ps->nlists;
 
-		h->base = xrealloc(h->base, ps->nlists * sizeof(*h->base));
-		h->last = xrealloc(h->last, ps->nlists * sizeof(*h->last));
-		h->cap = xrealloc(h->cap, ps->nlists * sizeof(*h->cap));
-		for (i = h->nlist; i < ps->nlists; i++)
+		if (room < 2 * h->room)
+			room = 2 * h->room;
+		h->base = xrealloc(h->base, nl * sizeof(*h->base));
+		h->last = xrealloc(h->last, nl * sizeof(*h->last));
+		h->cap = xrealloc(h->cap, nl * sizeof(*h->cap));
+		for (i = h->nlist; i < nl; i++)
 			h->base[i] = NULL;
-		for (i = 0; i < ps->nlists; i++) {
-			h->cap[i] = room * ps->maxper[i] + 1;
+		for (i = 0; i < nl; i++) {
+			h->cap[i] = room;
 			h->base[i] = xrealloc(h->base[i],
-			    h->cap[i] * sizeof(*h->base[i]));
+			    room * sizeof(*h->base[i]));
 		}
-		h->nlist = ps->nlists;
+		h->nlist = nl;
 		h->room = room;
 	}
 	memcpy(h->last, h->base, ps->nlists * sizeof(*h->last));

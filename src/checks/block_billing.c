@@ -519,10 +519,11 @@ find_lexicon(struct words *w, const struct state *st,
 		if (m->word + m->nwords <= w->n)
 			w->t[m->word].cls |= closed_words[m->id].cls;
 	for (m = narr_list(nh, st->forms, &end); m < end; m++) {
-		struct tok *t = &w->t[m->word];
+		struct tok *t;
 
 		if (m->word + m->nwords > w->n)
 			continue;
+		t = &w->t[m->word];
 		if (m->nwords > t->nwords) {
 			t->lex = st->form_lex[m->id];
 			t->form = st->form_form[m->id];
@@ -961,10 +962,12 @@ two_tasks_possible(const struct state *st, const struct narr_hits *nh,
 		*upto = MAX_TOKS;
 	memset(sp.task, 0, (sp.last - sp.first + 1) * sizeof(sp.task[0]));
 	for (m = forms; m < mend; m++) {
-		const struct phrase_hit **t = &sp.task[m->word - sp.first];
+		const struct phrase_hit **t;
 
-		if (m->word + m->nwords <= MAX_TOKS &&
-		    (*t == NULL || m->nwords > (*t)->nwords))
+		if (m->word + m->nwords > MAX_TOKS)
+			continue;
+		t = &sp.task[m->word - sp.first];
+		if (*t == NULL || m->nwords > (*t)->nwords)
 			*t = m;
 	}
 	/* A clause break (clause_break) before a task word. */
