@@ -814,7 +814,7 @@ narratives__edge_cases__same_findings_as_before(void **state)
  * the automaton is rebuilt in the middle of a line, and every check of
  * that line and of the later ones sees the same scan. */
 static void
-shared_scan__list_added_mid_run__lines_before_and_after_right(void **state)
+shared_scan__list_added_mid_run__every_line_right(void **state)
 {
 	static const char rules[] = "billcheck: 1\n"
 	    "firms:\n"
@@ -825,7 +825,8 @@ shared_scan__list_added_mid_run__lines_before_and_after_right(void **state)
 	    "rules:\n"
 	    "  - {id: block, check: block_billing}\n"
 	    "  - {id: vague, check: vague_description}\n"
-	    "  - {id: words, check: description_keywords, phrases: [\"photo*\"]}\n";
+	    "  - {id: words, check: description_keywords,\n"
+	    "     phrases: [\"photo*\"]}\n";
 	static const char a[] = LEDES_HEAD
 	    FEE(F1, "A1", "0", "1", "20260305", "1.0", "500", "500", "P1",
 		"ASSOC", "Work on matter")
@@ -1078,11 +1079,14 @@ internal_conference__third_and_second__flagged_first_allowed),
 		cmocka_unit_test(
 		    attendees__any_activity_and_max__configurable),
 		cmocka_unit_test(travel_time__full_rate__half_at_risk),
-		cmocka_unit_test(narratives__edge_cases__same_findings_as_before),
 		cmocka_unit_test(
-		    shared_scan__list_added_mid_run__lines_before_and_after_right),
-		cmocka_unit_test(travel_time__many_timekeepers__each_own_rate),
-		cmocka_unit_test(internal_conference__codes__case_but_not_length),
+		    narratives__edge_cases__same_findings_as_before),
+		cmocka_unit_test(
+		    shared_scan__list_added_mid_run__every_line_right),
+		cmocka_unit_test(
+		    travel_time__many_timekeepers__each_own_rate),
+		cmocka_unit_test(
+		    internal_conference__codes__case_but_not_length),
 		cmocka_unit_test(
 		    travel_time__rate_from_roster_or_other_work),
 		cmocka_unit_test(
