@@ -60,6 +60,9 @@ struct check {
 	/* Per-rule state for group checks (NULL when stateless). */
 	void *(*state_new)(const struct rule *r);
 	void  (*state_free)(void *state);
+	/* Used instead of state_new when set: for a check that shares
+	 * per-run work with other checks through check_shared. */
+	void *(*state_new_cx)(struct check_ctx *cx, const struct rule *r);
 	/* Hooks; any may be NULL. */
 	void (*on_line)(struct check_ctx *cx, const struct rule *r,
 	    const struct invoice_line *l);
@@ -83,6 +86,12 @@ void              *check_state(struct check_ctx *cx);
 /* The history of earlier runs (--history, include "history.h"), or NULL:
  * a check that reads it behaves exactly as without it when NULL. */
 const struct history *check_history(const struct check_ctx *cx);
+/* The run's one object of a kind (key: the address of something the
+ * caller owns, so kinds never clash), shared by the checks that ask: made
+ * by make() on the first call, freed by drop() when the engine is freed,
+ * after every state_free. */
+void *check_shared(struct check_ctx *cx, const void *key, void *(*make)(void),
+    void (*drop)(void *));
 /* Records the duplicate check's fingerprint of line l with the run
  * (a no-op without --history). */
 void check_history_fingerprint(struct check_ctx *cx,

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Words are runs of ASCII letters and digits and of non-ASCII bytes (so a
@@ -30,36 +31,127 @@
 typedef struct phrase_set phrase_set;
 
 struct phrase_match {
-	size_t id;     /* index of the phrase in the list given */
+	size_t list;   /* index of the phrase's list (0 for phrase_set_new) */
+	size_t id;     /* index of the phrase in its list */
 	size_t start;  /* the match is s[start, end) */
 	size_t end;    /* for a '*' phrase, the end of the prefix */
 	size_t word;   /* 0-based index of the first word matched in s */
 	size_t nwords; /* words the match spans */
 };
 
-/* Compiles phrases[0..n) (copied; NULL entries never match) into one
- * automaton.  Never NULL; the caller frees it with phrase_set_free.  When
- * two phrases are the same after folding, matches carry the first one's
- * id. */
+/* One list of phrases (NULL entries never match). */
+struct phrase_list {
+	const char *const *v;
+	size_t             n;
+};
+
+/* Compiles phrases[0..n) (copied) into one automaton.  Never NULL; the
+ * caller frees it with phrase_set_free.  When two phrases are the same
+ * after folding, matches carry the first one's id. */
 phrase_set *phrase_set_new(const char *const *phrases, size_t n);
+
+/* Compiles several lists (copied) into one automaton, so that one scan
+ * finds the matches of every list; each match says its list.  Within a
+ * list, equal phrases match as the first one; a phrase that is in two
+ * lists matches in both.  Never NULL; free with phrase_set_free. */
+phrase_set *phrase_set_new_lists(const struct phrase_list *lists,
+    size_t nlists);
 void        phrase_set_free(phrase_set *ps); /* NULL is a no-op */
 
-/* The number of phrases given, and the i-th as given. */
+/* The number of phrases of list 0, and its i-th as given. */
 size_t      phrase_set_count(const phrase_set *ps);
 const char *phrase_set_phrase(const phrase_set *ps, size_t i);
+/* The same for any list: NULL when list or i is out of range. */
+size_t      phrase_set_list_count(const phrase_set *ps, size_t list);
+const char *phrase_set_list_phrase(const phrase_set *ps, size_t list,
+    size_t i);
 
 /* Called for each match; returning false stops the scan. */
 typedef bool (*phrase_fn)(void *ctx, const struct phrase_match *m);
 
 /* Reports every match in s[0..n), overlapping ones included, in the order
  * their last words end (a '*' phrase as soon as its prefix is read); of
- * matches that end on the same word, the longer comes first.  Returns the
- * number of matches reported; *words (may be NULL) gets the number of
+ * matches that end on the same word, the longer comes first.  (A set of
+ * several lists reports one list's matches after the other's.)  Returns
+ * the number of matches reported; *words (may be NULL) gets the number of
  * words in s, or of those read before fn stopped the scan. */
 size_t phrase_scan(const phrase_set *ps, const char *s, size_t n,
     phrase_fn fn, void *ctx);
 size_t phrase_scan_words(const phrase_set *ps, const char *s, size_t n,
     phrase_fn fn, void *ctx, size_t *words);
+
+/* One match as phrase_hits keeps it: the words and where it ends
+ * (h->start[word] is where it starts). */
+struct phrase_hit {
+	uint32_t id;     /* index of the phrase in its list */
+	uint32_t word;   /* its first word */
+	uint32_t nwords; /* words it spans */
+	uint32_t end;    /* as phrase_match.end */
+};
+
+/* What separators are: bits of phrase_hits.gap. */
+enum {
+	PHRASE_GAP_HARD = 1,     /* any of phrase_hard_byte, besides its bit */
+	PHRASE_GAP_SPACE = 2,    /* ' ' '\t' '\r' */
+	PHRASE_GAP_LINE = 4,     /* '\n' */
+	PHRASE_GAP_COMMA = 8,    /* ',' ':' */
+	PHRASE_GAP_SEMI = 16,    /* ';' */
+	PHRASE_GAP_STOP = 32,    /* '.' '!' '?' */
+	PHRASE_GAP_AND = 64,     /* '&' '+' '/' */
+	PHRASE_GAP_HYPHEN = 128, /* '-' */
+	PHRASE_GAP_PAREN = 256,  /* ( ) [ ] { } | */
+	PHRASE_GAP_OTHER = 512   /* any other separator: quotes, '*'... */
+};
+
+/*
+ * What one scan of a text found for every list of a set at once: the
+ * words, what separates them, and each list's matches, so that a check
+ * reads its own list and nothing else.  Caller-owned and reused from scan
+ * to scan (its buffers grow to the longest text): zero it to start, free
+ * the buffers with phrase_hits_fini.
+ */
+struct phrase_hits {
+	size_t    nwords; /* words in the text */
+	size_t   *start;  /* word i is s[start[i], end[i]), i < nwords */
+	size_t   *end;
+	uint16_t *gap;    /* PHRASE_GAP_* bits of the separators before word
+	                     i; gap[nwords]: of those after the last word */
+	struct phrase_hit **base; /* list k's matches, in phrase_scan's */
+	struct phrase_hit **last; /* order: base[k] up to last[k] */
+	/* private to phrase.c */
+	size_t   *cap;
+	size_t    nlist, room, cap_words, cap_buf;
+	unsigned char *buf;
+};
+
+void phrase_hits_fini(struct phrase_hits *h);
+
+/* Scans s[0..n) once for every list of ps into h (replacing what h
+ * held).  h stays tied to ps: read it with the same set. */
+void phrase_scan_hits(const phrase_set *ps, const char *s, size_t n,
+    struct phrase_hits *h);
+
+/* True when the scan in h found a match of list. */
+static inline bool
+phrase_hits_any(const struct phrase_hits *h, size_t list)
+{
+	return h->last[list] != h->base[list];
+}
+
+/* The matches of list in h, in phrase_scan's order: from the pointer
+ * returned to *end (excluded).  Valid until the next scan into h. */
+static inline const struct phrase_hit *
+phrase_hits_of(const struct phrase_hits *h, size_t list,
+    const struct phrase_hit **end)
+{
+	*end = h->last[list];
+	return h->base[list];
+}
+
+/* Calls fn for each match of list in h, in phrase_scan's order, until it
+ * returns false.  Returns the number of calls. */
+size_t phrase_hits_each(const phrase_set *ps, const struct phrase_hits *h,
+    size_t list, phrase_fn fn, void *ctx);
 
 /* True when s[0..n) holds a match; *m (may be NULL) gets the first. */
 bool phrase_find(const phrase_set *ps, const char *s, size_t n,

@@ -52,6 +52,12 @@ struct engine {
 	struct check_ctx         cx;
 	size_t                   nrules;
 	void                   **states;   /* per rule index */
+	struct shared {
+		const void *key;
+		void       *obj;
+		void      (*drop)(void *);
+	}                       *shared;   /* check_shared's objects */
+	size_t                   nshared, shared_cap;
 	arena                   *strings;  /* finding and invoice text */
 
 	finding_store           *findings; /* made on the first finding */
@@ -119,6 +125,23 @@ void *
 check_state(struct check_ctx *cx)
 {
 	return cx->e->states[cx->rule];
+}
+
+void *
+check_shared(struct check_ctx *cx, const void *key, void *(*make)(void),
+    void (*drop)(void *))
+{
+	engine *e = cx->e;
+	size_t i;
+
+	for (i = 0; i < e->nshared; i++)
+		if (e->shared[i].key == key)
+			return e->shared[i].obj;
+	xgrow(&e->shared, &e->shared_cap, e->nshared + 1, sizeof(*e->shared));
+	e->shared[e->nshared].key = key;
+	e->shared[e->nshared].obj = make();
+	e->shared[e->nshared].drop = drop;
+	return e->shared[e->nshared++].obj;
 }
 
 const struct history *
@@ -657,9 +680,14 @@ engine_new(const rule_set *rs, const struct engine_opts *opts)
 	e->note_memo = xcalloc(e->nrules ? e->nrules : 1,
 	    sizeof(*e->note_memo));
 	e->states = xcalloc(e->nrules, sizeof(*e->states));
-	for (i = 0; i < e->nrules; i++)
-		if (rules[i].check->state_new != NULL)
+	for (i = 0; i < e->nrules; i++) {
+		e->cx.rule = i;
+		if (rules[i].check->state_new_cx != NULL)
+			e->states[i] = rules[i].check->state_new_cx(&e->cx,
+			    &rules[i]);
+		else if (rules[i].check->state_new != NULL)
 			e->states[i] = rules[i].check->state_new(&rules[i]);
+	}
 	e->sink.ctx = e;
 	e->sink.on_line = on_line;
 	e->sink.on_reject = on_reject;
@@ -1034,6 +1062,9 @@ engine_free(engine *e)
 		if (e->states[i] != NULL)
 			rules[i].check->state_free(e->states[i]);
 	free(e->states);
+	for (i = 0; i < e->nshared; i++)
+		e->shared[i].drop(e->shared[i].obj);
+	free(e->shared);
 	keymap_free(e->notes_seen);
 	free(e->note_memo);
 	keymap_free(e->file_invoices);

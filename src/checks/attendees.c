@@ -45,10 +45,10 @@ static const char *const default_phrases[] = {
 #define NPHRASES (sizeof(default_phrases) / sizeof(default_phrases[0]))
 
 static void *
-state_new(const struct rule *r)
+state_new(struct check_ctx *cx, const struct rule *r)
 {
-	return narr_event_state_new(rule_param(r, P_PHRASES), default_phrases,
-	    NPHRASES);
+	return narr_event_state_new(cx, rule_param(r, P_PHRASES),
+	    default_phrases, NPHRASES);
 }
 
 static bool
@@ -72,15 +72,13 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	struct narr_event_state *s = check_state(cx);
 	const struct narr_event_day *day;
 	long max = rule_param(r, P_MAX)->u.count;
-	struct text t = narr_text(l);
 	unsigned place;
 	char d[11];
 
 	if (l->type != LINE_FEE)
 		return;
-	if (!coded_attendance(r, l) && !phrase_find(narr_phrases_get(
-	    &s->phrases, rule_param(r, P_PHRASES), default_phrases,
-	    NPHRASES), t.p, t.n, NULL))
+	if (!coded_attendance(r, l) && !narr_phrases_any(&s->phrases,
+	    rule_param(r, P_PHRASES), default_phrases, NPHRASES, l))
 		return;
 	place = narr_event_add(&s->ev, l, &day);
 	if (place == 0) {
@@ -101,7 +99,7 @@ const struct check check_attendees = {
 		   "hearing, trial or mediation on a matter-day",
 	.params = params,
 	.nparams = sizeof(params) / sizeof(params[0]),
-	.state_new = state_new,
+	.state_new_cx = state_new,
 	.state_free = narr_event_state_free,
 	.on_line = on_line,
 };

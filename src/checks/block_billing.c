@@ -2,6 +2,7 @@
  * separated by ';' that each name a task, or task verbs chained with
  * commas and "and" ("Research case law, draft memo, and call counsel").
  * A compound verb on one object ("Draft and revise motion") is one task. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,10 +235,11 @@ static const struct closed closed_words[] = {
 #define NCLOSED (sizeof(closed_words) / sizeof(closed_words[0]))
 
 struct state {
-	phrase_set    *lex;       /* task word forms, then closed words */
-	size_t         nforms;    /* ids below are task word forms */
-	unsigned short *form_lex;  /* phrase id -> lexicon index */
-	unsigned char  *form_form; /* phrase id -> enum form */
+	narr_scan     *sc;
+	size_t         forms;     /* list: task word forms */
+	size_t         closed;    /* list: closed_words */
+	unsigned short *form_lex;  /* form id -> lexicon index */
+	unsigned char  *form_form; /* form id -> enum form */
 };
 
 static bool
@@ -319,14 +321,16 @@ add_form(struct forms *fs, const char *w, size_t lex, enum form f)
 }
 
 static void *
-state_new(const struct rule *r)
+state_new(struct check_ctx *cx, const struct rule *r)
 {
 	struct state *s = xcalloc(1, sizeof(*s));
+	const char *closed[NCLOSED];
 	struct forms fs;
 	char buf[64];
 	size_t i;
 
 	(void)r;
+	s->sc = narr_scan_of(cx);
 	memset(&fs, 0, sizeof(fs));
 	for (i = 0; i < NLEX; i++) {
 		const struct lexeme *x = &lexicon[i];
@@ -351,10 +355,19 @@ state_new(const struct rule *r)
 			e += *e == ' ';
 		}
 	}
-	s->nforms = fs.n;
-	for (i = 0; i < NCLOSED; i++)
-		add_form(&fs, closed_words[i].word, i, FORM_BASE);
-	s->lex = phrase_set_new((const char *const *)fs.v, fs.n);
+	s->forms = narr_scan_add(s->sc, (const char *const *)fs.v, fs.n);
+	/* A closed word that is also a task word form is the form: it was
+	 * one list, where the first of equal phrases wins.  Both are lower
+	 * case, so equal means the same string. */
+	for (i = 0; i < NCLOSED; i++) {
+		size_t k;
+
+		closed[i] = closed_words[i].word;
+		for (k = 0; k < fs.n; k++)
+			if (strcmp(fs.v[k], closed[i]) == 0)
+				closed[i] = NULL;
+	}
+	s->closed = narr_scan_add(s->sc, closed, NCLOSED);
 	s->form_lex = fs.lex;
 	s->form_form = fs.form;
 	for (i = 0; i < fs.n; i++)
@@ -368,7 +381,6 @@ state_free(void *p)
 {
 	struct state *s = p;
 
-	phrase_set_free(s->lex);
 	free(s->form_lex);
 	free(s->form_form);
 	free(s);
@@ -398,6 +410,8 @@ struct tok {
 	unsigned cls;    /* W_* when a closed-class word */
 	bool     cont;   /* a later word of an earlier lexicon match */
 	bool     paren;  /* inside parentheses */
+	bool     plain;  /* none of the above, after a space: a word that
+	                    only ends a boundary (count_clause) */
 	unsigned gap;    /* G_* of the separators before it */
 };
 
@@ -405,7 +419,6 @@ struct words {
 	const char  *s;
 	struct tok   t[MAX_TOKS];
 	size_t       n;
-	const struct state *st;
 };
 
 static bool
@@ -416,21 +429,32 @@ is_dash(const char *p, size_t n)
 	    ((unsigned char)p[2] == 0x93 || (unsigned char)p[2] == 0x94);
 }
 
+/* The words of the shared scan, with what the separators before each
+ * held. */
 static void
-tokenize(struct words *w, const char *s, size_t n)
+tokenize(struct words *w, const struct narr_hits *nh, size_t n)
 {
-	size_t i = 0, hyphens = 0;
-	unsigned gap = 0;
-	bool joiners_only = true;
+	const char *s = nh->t.p;
+	size_t k, i, prev = 0;
 	int depth = 0;
 
 	w->s = s;
-	w->n = 0;
-	while (i < n && w->n < MAX_TOKS) {
-		unsigned char c = (unsigned char)s[i];
-		struct tok *t;
+	w->n = n;
+	for (k = 0; k < w->n; k++) {
+		struct tok *t = &w->t[k];
+		size_t hyphens = 0;
+		unsigned gap = 0;
+		bool joiners_only = true;
 
-		if (!phrase_word_byte(c)) {
+		if (nh->h.gap[k] == PHRASE_GAP_SPACE) {
+			/* The usual gap: what the loop below makes of it. */
+			gap = G_SPACE;
+			joiners_only = false;
+			prev = nh->h.start[k];
+		}
+		for (i = prev; i < nh->h.start[k]; i++) {
+			unsigned char c = (unsigned char)s[i];
+
 			switch (c) {
 			case ' ': case '\t': case '\r':
 				gap |= G_SPACE;
@@ -463,17 +487,12 @@ tokenize(struct words *w, const char *s, size_t n)
 				break;
 			}
 			joiners_only = joiners_only && (c == '-' || c == '\'');
-			i++;
-			continue;
 		}
-		t = &w->t[w->n];
-		t->start = i;
-		while (i < n && phrase_word_byte((unsigned char)s[i]))
-			i++;
-		t->end = i;
+		t->start = nh->h.start[k];
+		t->end = prev = nh->h.end[k];
 		if (hyphens >= 2 || (hyphens > 0 && (gap & G_SPACE)))
 			gap |= G_COMMA; /* "draft - review", "draft--review" */
-		else if (w->n > 0 && joiners_only)
+		else if (k > 0 && joiners_only)
 			gap |= G_ATTACH; /* meet-and-confer, counsel's */
 		if (is_dash(s + t->start, t->end - t->start))
 			gap |= G_DASH;
@@ -483,47 +502,44 @@ tokenize(struct words *w, const char *s, size_t n)
 		t->nwords = 0;
 		t->cls = 0;
 		t->cont = false;
-		w->n++;
-		gap = 0;
-		hyphens = 0;
-		joiners_only = true;
 	}
 }
 
-static bool
-mark_lexicon(void *ctx, const struct phrase_match *m)
-{
-	struct words *w = ctx;
-	struct tok *t;
-
-	if (m->word >= w->n)
-		return false;
-	t = &w->t[m->word];
-	if (m->id >= w->st->nforms) {
-		t->cls |= closed_words[m->id - w->st->nforms].cls;
-		return true;
-	}
-	if (m->nwords > t->nwords) {
-		t->lex = w->st->form_lex[m->id];
-		t->form = w->st->form_form[m->id];
-		t->nwords = (unsigned)m->nwords;
-	}
-	return true;
-}
-
+/* Marks each word with its closed-class bits and the longest task word
+ * that starts there; words inside a longer one are not task words.
+ * Matches ending past the words read are left out. */
 static void
-find_lexicon(struct words *w, const struct state *st, size_t len)
+find_lexicon(struct words *w, const struct state *st,
+    const struct narr_hits *nh)
 {
+	const struct phrase_hit *m, *end;
 	size_t i, k;
 
-	w->st = st;
-	phrase_scan(st->lex, w->s, len, mark_lexicon, w);
+	for (m = narr_list(nh, st->closed, &end); m < end; m++)
+		if (m->word + m->nwords <= w->n)
+			w->t[m->word].cls |= closed_words[m->id].cls;
+	for (m = narr_list(nh, st->forms, &end); m < end; m++) {
+		struct tok *t;
+
+		if (m->word + m->nwords > w->n)
+			continue;
+		t = &w->t[m->word];
+		if (m->nwords > t->nwords) {
+			t->lex = st->form_lex[m->id];
+			t->form = st->form_form[m->id];
+			t->nwords = m->nwords;
+		}
+	}
 	for (i = 0; i < w->n; i++) {
-		if (w->t[i].cont)
-			w->t[i].lex = -1;
+		struct tok *t = &w->t[i];
+
+		if (t->cont)
+			t->lex = -1;
 		else
-			for (k = 1; k < w->t[i].nwords && i + k < w->n; k++)
+			for (k = 1; k < t->nwords && i + k < w->n; k++)
 				w->t[i + k].cont = true;
+		t->plain = t->gap == G_SPACE && t->cls == 0 && t->lex < 0 &&
+		    !t->cont && !t->paren;
 	}
 }
 
@@ -649,6 +665,14 @@ count_clause(const struct words *w, size_t i, size_t end,
 	for (k = i; k < end; k++) {
 		const struct tok *t = &w->t[k];
 
+		if (t->plain) {
+			/* What the last branch below does with it. */
+			c.bound = B_NONE;
+			c.after_article = c.after_aspect = false;
+			after_topic = false;
+			has_object = has_object || open;
+			continue;
+		}
 		if (t->gap & G_COMMA)
 			c.bound = B_COMMA;
 		if ((t->gap & G_AND) && c.bound == B_NONE)
@@ -756,68 +780,246 @@ entry_style(const struct words *w)
 	return FORM_BASE;
 }
 
-/* Whether word w (lower case) starts at s[i], ignoring case. */
-static bool
-starts_with_word(const char *s, size_t n, size_t i, const char *w)
-{
-	size_t k, len = strlen(w);
+/* Separators that can part two tasks: clause or list punctuation,
+ * & + / and a hyphen. */
+#define GAP_BOUNDARY (PHRASE_GAP_LINE | PHRASE_GAP_COMMA | PHRASE_GAP_SEMI | \
+	PHRASE_GAP_STOP | PHRASE_GAP_AND | PHRASE_GAP_HYPHEN)
 
-	if (i + len > n)
+/* Whether the word at p (n bytes) starts with w (lower case), ignoring
+ * case. */
+static bool
+word_starts(const char *p, size_t n, const char *w, size_t len)
+{
+	size_t k;
+
+	if (n < len)
 		return false;
 	for (k = 0; k < len; k++)
-		if ((s[i + k] | 0x20) != w[k])
+		if ((p[k] | 0x20) != w[k])
 			return false;
 	return true;
 }
 
-/* Whether s[0..n) has anything that can separate two tasks: clause or
- * list punctuation, & + /, a dash, or the word and, or, plus.  Most
- * single-task entries have none, and need no closer look. */
+/* Whether the narrative has anything that can separate two tasks: one
+ * of GAP_BOUNDARY, an em or en dash (its first byte, 0xE2), or a word
+ * starting with and, or, plus.  Most single-task entries have none, and
+ * need no closer look. */
 static bool
-may_have_boundary(const char *s, size_t n)
+may_have_boundary(const struct narr_hits *nh)
 {
-	size_t i;
+	const char *s = nh->t.p;
+	size_t k, a, len;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		switch (c) {
-		case ';': case ',': case ':': case '.': case '!': case '?':
-		case '&': case '+': case '/': case '-': case '\n': case 0xE2:
+	for (k = 0; k <= nh->h.nwords; k++)
+		if (nh->h.gap[k] & GAP_BOUNDARY)
 			return true;
-		case 'a': case 'A': case 'o': case 'O': case 'p': case 'P':
-			/* at a word start: and, or, plus (or a longer word,
-			 * which only costs the closer look) */
-			if (i > 0 && phrase_word_byte((unsigned char)s[i - 1]))
-				break;
-			if (starts_with_word(s, n, i, "and") ||
-			    starts_with_word(s, n, i, "or") ||
-			    starts_with_word(s, n, i, "plus"))
+	for (k = 0; k < nh->h.nwords; k++) {
+		a = nh->h.start[k];
+		len = nh->h.end[k] - a;
+		/* and, or, plus (or a longer word, which only costs the
+		 * closer look) */
+		switch (s[a]) {
+		case 'a': case 'A':
+			if (word_starts(s + a, len, "and", 3))
+				return true;
+			break;
+		case 'o': case 'O':
+			if (word_starts(s + a, len, "or", 2))
+				return true;
+			break;
+		case 'p': case 'P':
+			if (word_starts(s + a, len, "plus", 4))
 				return true;
 			break;
 		default:
 			break;
 		}
 	}
+	return nh->t.n > 0 && memchr(s, 0xE2, nh->t.n) != NULL;
+}
+
+/* What the words between the first and the last task word are, as far
+ * as a second task needs (indexes from first). */
+struct span {
+	size_t         first, last;
+	unsigned short cls[MAX_TOKS];  /* closed-class bits */
+	bool           inner[MAX_TOKS]; /* inside a longer task word */
+	/* the task word that starts there, as find_lexicon marks it */
+	const struct phrase_hit *task[MAX_TOKS];
+};
+
+/*
+ * Whether a boundary is in force at task word q (count_clause's c.bound),
+ * and a comma one when comma is true ("and" does not part a task that
+ * finishes the one before it).  It is set by the separators before a
+ * word (, : - for a comma; & + / for "and"), a dash, and, or, plus, "as
+ * well as", and kept by an adverb, an article, "begin" or a word inside
+ * a longer task word; any other word ends it.  Clause breaks are left to
+ * the caller.
+ */
+static bool
+bound_at(const struct narr_hits *nh, const struct span *sp, size_t q,
+    bool comma)
+{
+	const unsigned char *s = (const unsigned char *)nh->t.p;
+	size_t k, n;
+
+	for (k = q; k > sp->first; k--) {
+		unsigned c = sp->cls[k - 1 - sp->first];
+		unsigned g = nh->h.gap[k];
+
+		if (g & (PHRASE_GAP_COMMA | PHRASE_GAP_HYPHEN))
+			return true;
+		if ((g & PHRASE_GAP_AND) && !comma)
+			return true;
+		n = nh->h.end[k - 1] - nh->h.start[k - 1];
+		if (is_dash((const char *)s + nh->h.start[k - 1], n))
+			return true;
+		if (c & (W_CONJ | W_AS | W_WELL)) {
+			if (!comma)
+				return true;
+		} else if (!(c & (W_SKIP | W_ARTICLE | W_ASPECT)) &&
+		    !sp->inner[k - 1 - sp->first])
+			return false;
+	}
 	return false;
 }
 
-/* Counts the tasks a narrative describes. */
+/*
+ * Whether task word q can pass starts_task at all: not a step or a
+ * purpose (LX_WEAK), and in the entry's tense (entry_style) unless after
+ * "begin".  The tense is known when no parenthesis comes before the
+ * first task word.
+ */
+static bool
+may_start_task(const struct state *st, const struct narr_hits *nh,
+    const struct span *sp, size_t q)
+{
+	const struct phrase_hit *m = sp->task[q - sp->first];
+	const struct phrase_hit *t0 = sp->task[0];
+	unsigned f = lexicon[st->form_lex[m->id]].flags;
+	enum form form = (enum form)st->form_form[m->id], style;
+	size_t k;
+
+	if (f & LX_WEAK)
+		return false;
+	if (form != FORM_ED && form != FORM_ING)
+		return true;
+	for (k = 0; k <= sp->first; k++)
+		if (nh->h.gap[k] & PHRASE_GAP_PAREN)
+			return true;
+	style = FORM_BASE;
+	if ((lexicon[st->form_lex[t0->id]].flags & LX_VERB) &&
+	    st->form_form[t0->id] != FORM_S)
+		style = (enum form)st->form_form[t0->id];
+	if (form == style)
+		return true;
+	if (form == FORM_ED)
+		return false;
+	for (k = sp->first + 1; k < q; k++)
+		if (sp->cls[k - sp->first] & W_ASPECT)
+			return true;
+	return false;
+}
+
+/*
+ * Whether a second task is possible: every task counted is a word where
+ * a task word starts, and a task after the first needs a clause break
+ * after it (count_tasks) or a boundary in force where it starts
+ * (bound_at).  Most entries have neither, and need no closer look.
+ */
+static bool
+two_tasks_possible(const struct state *st, const struct narr_hits *nh,
+    size_t *upto)
+{
+	const unsigned char *s = (const unsigned char *)nh->t.p;
+	const struct phrase_hit *m, *mend, *forms, *c;
+	struct span sp;
+	size_t k, last_end = 0;
+
+	sp.first = SIZE_MAX;
+	sp.last = 0;
+	forms = narr_list(nh, st->forms, &mend);
+	for (m = forms; m < mend; m++) {
+		/* Words past MAX_TOKS are not read. */
+		if (m->word + m->nwords > MAX_TOKS)
+			continue;
+		if (m->word < sp.first)
+			sp.first = m->word;
+		if (m->word > sp.last)
+			sp.last = m->word;
+		if (m->word + m->nwords > last_end)
+			last_end = m->word + m->nwords;
+	}
+	if (sp.first == SIZE_MAX || sp.first == sp.last)
+		return false;
+	/* Past the last task word, words only matter to those before: the
+	 * next word and the two after it (count_clause, starts_task). */
+	*upto = last_end + 3;
+	if (*upto > nh->h.nwords)
+		*upto = nh->h.nwords;
+	if (*upto > MAX_TOKS)
+		*upto = MAX_TOKS;
+	memset(sp.task, 0, (sp.last - sp.first + 1) * sizeof(sp.task[0]));
+	for (m = forms; m < mend; m++) {
+		const struct phrase_hit **t;
+
+		if (m->word + m->nwords > MAX_TOKS)
+			continue;
+		t = &sp.task[m->word - sp.first];
+		if (*t == NULL || m->nwords > (*t)->nwords)
+			*t = m;
+	}
+	/* A clause break (clause_break) before a task word. */
+	for (k = sp.first + 1; k <= sp.last; k++) {
+		unsigned g = nh->h.gap[k];
+		unsigned char first = s[nh->h.start[k]];
+
+		if (g & (PHRASE_GAP_LINE | PHRASE_GAP_SEMI))
+			return true;
+		if ((g & PHRASE_GAP_STOP) && sp.task[k - sp.first] != NULL &&
+		    first >= 'A' && first <= 'Z' &&
+		    nh->h.end[k - 1] - nh->h.start[k - 1] > 1)
+			return true;
+	}
+	memset(sp.cls, 0, (sp.last - sp.first) * sizeof(sp.cls[0]));
+	memset(sp.inner, 0, (sp.last - sp.first) * sizeof(sp.inner[0]));
+	for (c = narr_list(nh, st->closed, &m); c < m; c++)
+		if (c->word >= sp.first && c->word < sp.last)
+			sp.cls[c->word - sp.first] |= closed_words[c->id].cls;
+	for (m = forms; m < mend; m++)
+		for (k = m->word + 1; k < m->word + m->nwords; k++)
+			if (k >= sp.first && k < sp.last)
+				sp.inner[k - sp.first] = true;
+	for (k = sp.first + 1; k <= sp.last; k++) {
+		const struct phrase_hit *t = sp.task[k - sp.first];
+
+		/* "Revise motion and serve": the same work, finished. */
+		if (t != NULL && may_start_task(st, nh, &sp, k) &&
+		    bound_at(nh, &sp, k, (lexicon[st->form_lex[t->id]].flags &
+		    LX_DONE) != 0))
+			return true;
+	}
+	return false;
+}
+
+/* Counts the tasks a narrative describes, when there may be two or
+ * more: ty->n < 2 says only that there are fewer. */
 static void
-count_tasks(const struct state *st, const char *s, size_t n,
+count_tasks(const struct state *st, const struct narr_hits *nh,
     struct tally *ty)
 {
 	struct words words, *w = &words;
 	enum form style;
-	size_t i, start = 0;
+	size_t i, n, start = 0;
 
 	memset(ty, 0, sizeof(*ty));
-	if (!may_have_boundary(s, n))
-		return; /* one clause, one task at most */
-	tokenize(w, s, n);
-	if (w->n == 0)
+	if (!two_tasks_possible(st, nh, &n))
 		return;
-	find_lexicon(w, st, w->t[w->n - 1].end);
+	if (!may_have_boundary(nh))
+		return; /* one clause, one task at most */
+	tokenize(w, nh, n);
+	find_lexicon(w, st, nh);
 	style = entry_style(w);
 	for (i = 1; i <= w->n; i++) {
 		if (i < w->n && !clause_break(w, i))
@@ -843,7 +1045,7 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		return;
 	if (min_units->set && l->num[N_UNITS] < min_units->u.amount)
 		return;
-	count_tasks(st, t.p, t.n, &ty);
+	count_tasks(st, narr_scan_line(st->sc, l), &ty);
 	if (ty.n < 2 || ty.n < (size_t)(min_tasks > 0 ? min_tasks : 0))
 		return;
 	names[0] = '\0';
@@ -870,7 +1072,7 @@ const struct check check_block_billing = {
 	.nparams = sizeof(params) / sizeof(params[0]),
 	.needs = needs,
 	.nneeds = 1,
-	.state_new = state_new,
+	.state_new_cx = state_new,
 	.state_free = state_free,
 	.on_line = on_line,
 };

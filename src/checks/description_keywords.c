@@ -21,10 +21,11 @@ struct state {
 };
 
 static void *
-state_new(const struct rule *r)
+state_new(struct check_ctx *cx, const struct rule *r)
 {
 	struct state *s = xcalloc(1, sizeof(*s));
 
+	s->phrases.sc = narr_scan_of(cx);
 	narr_phrases_get(&s->phrases, rule_param(r, P_PHRASES), NULL, 0);
 	return s;
 }
@@ -49,9 +50,9 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	const struct param_value *pv = rule_param(r, P_PHRASES);
 	struct text t = narr_text(l);
 	struct phrase_match m[MAX_QUOTED + 1];
-	const phrase_set *ps;
+	const struct narr_hits *nh;
 	char msg[400];
-	size_t n, i, k = 0;
+	size_t list, n, i, k = 0;
 
 	/* Invoice-level adjustments carry no work, unless the rule's
 	 * types scope asks for them. */
@@ -61,9 +62,12 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		check_note(cx, r, "no phrases given; nothing to look for");
 		return;
 	}
-	ps = narr_phrases_get(&s->phrases, pv, NULL, 0);
+	list = narr_phrases_get(&s->phrases, pv, NULL, 0);
+	nh = narr_scan_line(s->phrases.sc, l);
+	if (!narr_any(nh, list))
+		return;
 	msg[0] = '\0';
-	n = narr_outer_matches(ps, t.p, t.n, m, MAX_QUOTED + 1);
+	n = narr_outer_matches(nh, list, m, MAX_QUOTED + 1);
 	if (n == 0)
 		return;
 	for (i = 0; i < n && i < MAX_QUOTED; i++) {
@@ -89,7 +93,7 @@ const struct check check_description_keywords = {
 	.nparams = sizeof(params) / sizeof(params[0]),
 	.needs = needs,
 	.nneeds = 1,
-	.state_new = state_new,
+	.state_new_cx = state_new,
 	.state_free = state_free,
 	.on_line = on_line,
 };

@@ -1,9 +1,7 @@
 /* expense_code.c - expenses of a kind the guidelines do not reimburse
  * (internal copying, Lexis/Westlaw, overtime meals...), by UTBMS code. */
-#include <string.h>
-#include <strings.h>
-
 #include "checks.h"
+#include "narrative.h"
 
 enum { P_DISALLOWED };
 
@@ -11,19 +9,6 @@ static const struct param_spec params[] = {
 	{"disallowed", PARAM_LIST, NULL, "expense codes not reimbursed "
 	    "(E101, E106, ...)", NULL},
 };
-
-/* Codes compare without case: firms write e101 as often as E101. */
-static bool
-listed(const struct param_value *v, struct text code)
-{
-	size_t i;
-
-	for (i = 0; i < v->u.list.n; i++)
-		if (strlen(v->u.list.v[i]) == code.n &&
-		    strncasecmp(v->u.list.v[i], code.p, code.n) == 0)
-			return true;
-	return false;
-}
 
 static void
 on_line(struct check_ctx *cx, const struct rule *r,
@@ -38,7 +23,8 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		check_note(cx, r, "no 'disallowed' expense codes are set");
 		return;
 	}
-	if (code.n == 0 || !listed(dis, code))
+	/* Codes compare without case: firms write e101 as often as E101. */
+	if (!narr_code_listed(code, dis, NULL, 0))
 		return;
 	check_emit_line(cx, r, l, l->num[N_TOTAL] > 0 ? l->num[N_TOTAL] : 0,
 	    "expense code %.*s is not reimbursable",

@@ -45,10 +45,10 @@ static const char *const default_phrases[] = {
 #define NPHRASES (sizeof(default_phrases) / sizeof(default_phrases[0]))
 
 static void *
-state_new(const struct rule *r)
+state_new(struct check_ctx *cx, const struct rule *r)
 {
-	return narr_event_state_new(rule_param(r, P_PHRASES), default_phrases,
-	    NPHRASES);
+	return narr_event_state_new(cx, rule_param(r, P_PHRASES),
+	    default_phrases, NPHRASES);
 }
 
 static void
@@ -59,7 +59,6 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	const struct param_value *codes = rule_param(r, P_CODES);
 	const struct narr_event_day *day;
 	long max = rule_param(r, P_MAX_ATTENDEES)->u.count;
-	struct text t = narr_text(l);
 	unsigned place;
 	char d[11];
 
@@ -69,9 +68,8 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	    default_codes, 1) &&
 	    !narr_code_listed(l->field[F_LINE_ITEM_TASK_CODE], codes,
 	    default_codes, 1) &&
-	    !phrase_find(narr_phrases_get(&s->phrases,
-	    rule_param(r, P_PHRASES), default_phrases, NPHRASES), t.p, t.n,
-	    NULL))
+	    !narr_phrases_any(&s->phrases, rule_param(r, P_PHRASES),
+	    default_phrases, NPHRASES, l))
 		return;
 	place = narr_event_add(&s->ev, l, &day);
 	if (place == 0) {
@@ -92,7 +90,7 @@ const struct check check_internal_conference = {
 		   "timekeepers of the firm than max_attendees on a matter-day",
 	.params = params,
 	.nparams = sizeof(params) / sizeof(params[0]),
-	.state_new = state_new,
+	.state_new_cx = state_new,
 	.state_free = narr_event_state_free,
 	.on_line = on_line,
 };

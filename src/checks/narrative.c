@@ -1,4 +1,5 @@
-/* narrative.c - helpers of the narrative checks (see narrative.h). */
+/* narrative.c - helpers of the narrative checks (see narrative.h): the
+ * run's one scanner of narratives, codes, amounts and events. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,36 +7,149 @@
 #include "narrative.h"
 #include "xalloc.h"
 
-phrase_set *
-narr_phrases_get(struct narr_phrases *c, const struct param_value *pv,
-    const char *const *dflt, size_t ndflt)
-{
-	const char *const *v = dflt;
-	size_t n = ndflt, i;
+/* The scanner: its lists (copies, kept to rebuild the automaton when a
+ * list comes later), the automaton, and the line last scanned. */
+struct narr_scan {
+	struct narr_hits  hits;    /* first: see narr_scan_line; hits.ps is
+	                              NULL until built */
+	struct narr_reg {
+		char  **v;
+		size_t  n;
+	}                *lists;
+	size_t            nlists, cap;
+	bool              stale;   /* a list came after the last build */
+};
 
-	if (pv->set) {
-		v = pv->u.list.v;
-		n = pv->u.list.n;
+static void *
+scan_new(void)
+{
+	return xcalloc(1, sizeof(struct narr_scan));
+}
+
+static void
+scan_free(void *p)
+{
+	struct narr_scan *sc = p;
+	size_t i, k;
+
+	for (i = 0; i < sc->nlists; i++) {
+		for (k = 0; k < sc->lists[i].n; k++)
+			free(sc->lists[i].v[k]);
+		free(sc->lists[i].v);
 	}
+	free(sc->lists);
+	phrase_set_free(sc->hits.ps);
+	phrase_hits_fini(&sc->hits.h);
+	free(sc);
+}
+
+/* Names the scanner among the run's shared objects. */
+static const char scan_key;
+
+narr_scan *
+narr_scan_of(struct check_ctx *cx)
+{
+	return check_shared(cx, &scan_key, scan_new, scan_free);
+}
+
+static bool
+same_list(const struct narr_reg *r, const char *const *v, size_t n)
+{
+	size_t i;
+
+	if (r->n != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((r->v[i] == NULL) != (v[i] == NULL) ||
+		    (v[i] != NULL && strcmp(r->v[i], v[i]) != 0))
+			return false;
+	return true;
+}
+
+size_t
+narr_scan_add(narr_scan *sc, const char *const *v, size_t n)
+{
+	struct narr_reg *r;
+	size_t i;
+
+	for (i = 0; i < sc->nlists; i++)
+		if (same_list(&sc->lists[i], v, n))
+			return i;
+	xgrow(&sc->lists, &sc->cap, sc->nlists + 1, sizeof(*sc->lists));
+	r = &sc->lists[sc->nlists];
+	r->n = n;
+	r->v = xcalloc(n ? n : 1, sizeof(*r->v));
+	for (i = 0; i < n; i++)
+		r->v[i] = v[i] != NULL ? xstrdup(v[i]) : NULL;
+	sc->stale = true;
+	sc->hits.line = NULL;
+	return sc->nlists++;
+}
+
+static void
+rebuild(narr_scan *sc)
+{
+	struct phrase_list *pl = xcalloc(sc->nlists ? sc->nlists : 1,
+	    sizeof(*pl));
+	size_t i;
+
+	for (i = 0; i < sc->nlists; i++) {
+		pl[i].v = (const char *const *)sc->lists[i].v;
+		pl[i].n = sc->lists[i].n;
+	}
+	phrase_set_free(sc->hits.ps);
+	sc->hits.ps = phrase_set_new_lists(pl, sc->nlists);
+	free(pl);
+	sc->stale = false;
+}
+
+struct narr_hits *
+narr_scan_new_line(narr_scan *sc, const struct invoice_line *l)
+{
+	struct text t = narr_text(l);
+
+	if (sc->stale || sc->hits.ps == NULL)
+		rebuild(sc);
+	phrase_scan_hits(sc->hits.ps, t.p, t.n, &sc->hits.h);
+	sc->hits.t = t;
+	sc->hits.line = l;
+	sc->hits.file = l->file_index;
+	sc->hits.record = l->record;
+	return &sc->hits;
+}
+
+size_t
+narr_each(const struct narr_hits *nh, size_t list, phrase_fn fn, void *ctx)
+{
+	return phrase_hits_each(nh->ps, &nh->h, list, fn, ctx);
+}
+
+const char *
+narr_phrase(const struct narr_hits *nh, size_t list, size_t id)
+{
+	return phrase_set_list_phrase(nh->ps, list, id);
+}
+
+size_t
+narr_phrases_add(struct narr_phrases *c, const char *const *v, size_t n)
+{
+	size_t i;
+
 	/* Firm overrides share the rule's list unless they change it, so
 	 * this stays a handful of entries. */
 	for (i = 0; i < c->n; i++)
 		if (c->e[i].v == v && c->e[i].n == n)
-			return c->e[i].ps;
+			return c->e[i].id;
 	xgrow(&c->e, &c->cap, c->n + 1, sizeof(*c->e));
 	c->e[c->n].v = v;
 	c->e[c->n].n = n;
-	c->e[c->n].ps = phrase_set_new(v, n);
-	return c->e[c->n++].ps;
+	c->e[c->n].id = narr_scan_add(c->sc, v, n);
+	return c->e[c->n++].id;
 }
 
 void
 narr_phrases_fini(struct narr_phrases *c)
 {
-	size_t i;
-
-	for (i = 0; i < c->n; i++)
-		phrase_set_free(c->e[i].ps);
 	free(c->e);
 	memset(c, 0, sizeof(*c));
 }
@@ -74,7 +188,7 @@ keep_outer(void *ctx, const struct phrase_match *pm)
 }
 
 size_t
-narr_outer_matches(const phrase_set *ps, const char *s, size_t n,
+narr_outer_matches(const struct narr_hits *nh, size_t list,
     struct phrase_match *m, size_t max)
 {
 	struct outer o;
@@ -82,10 +196,10 @@ narr_outer_matches(const phrase_set *ps, const char *s, size_t n,
 	o.m = m;
 	o.n = 0;
 	o.max = max;
-	o.s = s;
-	o.len = n;
-	if (max > 0)
-		phrase_scan(ps, s, n, keep_outer, &o);
+	o.s = nh->t.p;
+	o.len = nh->t.n;
+	if (max > 0 && narr_any(nh, list))
+		narr_each(nh, list, keep_outer, &o);
 	return o.n;
 }
 
@@ -119,33 +233,12 @@ narr_clip(const char *s, size_t n, size_t max)
 	return (int)n;
 }
 
-static bool
-same_code(const char *a, struct text b)
-{
-	size_t i;
-
-	if (strlen(a) != b.n)
-		return false;
-	for (i = 0; i < b.n; i++) {
-		unsigned char x = (unsigned char)a[i];
-		unsigned char y = (unsigned char)b.p[i];
-
-		if (x >= 'a' && x <= 'z')
-			x = (unsigned char)(x - 32);
-		if (y >= 'a' && y <= 'z')
-			y = (unsigned char)(y - 32);
-		if (x != y)
-			return false;
-	}
-	return true;
-}
-
 bool
 narr_code_listed(struct text code, const struct param_value *pv,
     const char *const *dflt, size_t ndflt)
 {
 	const char *const *v = dflt;
-	size_t n = ndflt, i;
+	size_t n = ndflt, i, k;
 
 	if (code.n == 0)
 		return false;
@@ -153,9 +246,25 @@ narr_code_listed(struct text code, const struct param_value *pv,
 		v = pv->u.list.v;
 		n = pv->u.list.n;
 	}
-	for (i = 0; i < n; i++)
-		if (v[i] != NULL && same_code(v[i], code))
+	/* Case-insensitive and exact in length, without strlen: codes are
+	 * a few bytes, mostly written as listed. */
+	for (i = 0; i < n; i++) {
+		const unsigned char *a = (const unsigned char *)v[i];
+
+		if (a == NULL)
+			continue;
+		for (k = 0; k < code.n; k++) {
+			unsigned char x = a[k], y = (unsigned char)code.p[k];
+
+			/* Equal but for case: equal but for bit 0x20, and a
+			 * letter. */
+			if (x != y && (x == '\0' || (x ^ y) != 0x20 ||
+			    (x | 0x20) < 'a' || (x | 0x20) > 'z'))
+				break;
+		}
+		if (k == code.n && a[k] == '\0')
 			return true;
+	}
 	return false;
 }
 
@@ -232,11 +341,12 @@ narr_event_add(struct narr_event *ev, const struct invoice_line *l,
 }
 
 void *
-narr_event_state_new(const struct param_value *phrases,
+narr_event_state_new(struct check_ctx *cx, const struct param_value *phrases,
     const char *const *defaults, size_t n)
 {
 	struct narr_event_state *s = xcalloc(1, sizeof(*s));
 
+	s->phrases.sc = narr_scan_of(cx);
 	narr_phrases_get(&s->phrases, phrases, defaults, n);
 	narr_event_init(&s->ev);
 	return s;

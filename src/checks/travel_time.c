@@ -1,6 +1,8 @@
 /* travel_time.c - travel time billed above the share of the timekeeper's
  * rate the guideline pays (usually half). */
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "checks.h"
 #include "decimal.h"
@@ -38,22 +40,37 @@ static const char *const reduced_phrases[] = {
 	"discounted rate",
 };
 
+#define KEY_MAX 300
+#define TK_SLOTS 256
+#define TK_ID_MAX 62
+
 struct state {
 	struct narr_phrases phrases;
-	phrase_set         *reduced;
-	keymap             *rates; /* firm|timekeeper -> highest fee rate */
+	size_t              reduced; /* list id of reduced_phrases */
+	keymap             *rates; /* firm|timekeeper -> 1 + index in rate */
+	int64_t            *rate;  /* highest fee rate of each */
+	size_t              nrate, caprate;
+	/* Recent timekeepers' indexes, by a hash of their ids: an invoice's
+	 * lines cycle through a few timekeepers, and building a key and
+	 * looking it up costs more than the rest of the check. */
+	struct tk_slot {
+		uint32_t       ix; /* 1 + index in rate; 0: empty */
+		unsigned char  firm_n, tk_n;
+		char           id[TK_ID_MAX]; /* firm id, then timekeeper */
+	}                   slot[TK_SLOTS];
 };
 
 static void *
-state_new(const struct rule *r)
+state_new(struct check_ctx *cx, const struct rule *r)
 {
 	struct state *s = xcalloc(1, sizeof(*s));
 
+	s->phrases.sc = narr_scan_of(cx);
 	narr_phrases_get(&s->phrases, rule_param(r, P_PHRASES),
 	    default_phrases, NPHRASES);
-	s->reduced = phrase_set_new(reduced_phrases,
+	s->reduced = narr_scan_add(s->phrases.sc, reduced_phrases,
 	    sizeof(reduced_phrases) / sizeof(reduced_phrases[0]));
-	s->rates = keymap_new(sizeof(int64_t));
+	s->rates = keymap_new(sizeof(uint32_t));
 	return s;
 }
 
@@ -63,21 +80,28 @@ state_free(void *p)
 	struct state *s = p;
 
 	narr_phrases_fini(&s->phrases);
-	phrase_set_free(s->reduced);
 	keymap_free(s->rates);
+	free(s->rate);
 	free(s);
+}
+
+/* The timekeeper of l: its id, else its name. */
+static struct text
+tk_of(const struct invoice_line *l)
+{
+	struct text tk = l->field[F_TIMEKEEPER_ID];
+
+	return tk.n > 0 ? tk : l->field[F_TIMEKEEPER_NAME];
 }
 
 static size_t
 tk_key(char *buf, size_t cap, const struct invoice_line *l)
 {
 	struct text firm = l->field[F_LAW_FIRM_ID];
-	struct text tk = l->field[F_TIMEKEEPER_ID];
+	struct text tk = tk_of(l);
 	const void *parts[2];
 	size_t lens[2];
 
-	if (tk.n == 0)
-		tk = l->field[F_TIMEKEEPER_NAME];
 	if (tk.n == 0)
 		return 0;
 	parts[0] = firm.p;
@@ -87,20 +111,60 @@ tk_key(char *buf, size_t cap, const struct invoice_line *l)
 	return keymap_key(buf, cap, parts, lens, 2);
 }
 
+/* The cache slot of l's timekeeper, or NULL when its ids are too long
+ * to keep. */
+static struct tk_slot *
+slot_of(struct state *s, const struct invoice_line *l)
+{
+	struct text firm = l->field[F_LAW_FIRM_ID], tk = tk_of(l);
+	size_t i, h = tk.n ^ firm.n << 3;
+
+	if (tk.n == 0 || firm.n + tk.n > TK_ID_MAX)
+		return NULL;
+	for (i = 0; i < tk.n; i++)
+		h = h * 31 + (unsigned char)tk.p[i];
+	return &s->slot[(h ^ h >> 6) % TK_SLOTS];
+}
+
+/* Whether slot k holds l's timekeeper. */
+static bool
+slot_holds(const struct tk_slot *k, const struct invoice_line *l)
+{
+	struct text firm = l->field[F_LAW_FIRM_ID], tk = tk_of(l);
+
+	return k->ix != 0 && k->firm_n == firm.n &&
+	    k->tk_n == tk.n &&
+	    (firm.n == 0 || memcmp(firm.p, k->id, firm.n) == 0) &&
+	    memcmp(tk.p, k->id + firm.n, tk.n) == 0;
+}
+
+/* Keeps ix as the index of l's timekeeper in slot k. */
+static void
+slot_keep(struct tk_slot *k, const struct invoice_line *l, uint32_t ix)
+{
+	struct text firm = l->field[F_LAW_FIRM_ID], tk = tk_of(l);
+
+	if (firm.n > 0)
+		memcpy(k->id, firm.p, firm.n);
+	memcpy(k->id + firm.n, tk.p, tk.n);
+	k->firm_n = (unsigned char)firm.n;
+	k->tk_n = (unsigned char)tk.n;
+	k->ix = ix;
+}
+
 static bool
 is_travel(struct state *s, const struct rule *r,
     const struct invoice_line *l)
 {
 	const struct param_value *codes = rule_param(r, P_CODES);
-	struct text t = narr_text(l);
 
-	if (narr_code_listed(l->field[F_LINE_ITEM_TASK_CODE], codes, NULL,
+	if (codes->set &&
+	    (narr_code_listed(l->field[F_LINE_ITEM_TASK_CODE], codes, NULL,
 	    0) || narr_code_listed(l->field[F_LINE_ITEM_ACTIVITY_CODE], codes,
-	    NULL, 0))
+	    NULL, 0)))
 		return true;
-	return phrase_find(narr_phrases_get(&s->phrases,
-	    rule_param(r, P_PHRASES), default_phrases, NPHRASES), t.p, t.n,
-	    NULL);
+	return narr_phrases_any(&s->phrases, rule_param(r, P_PHRASES),
+	    default_phrases, NPHRASES, l);
 }
 
 static void
@@ -115,21 +179,39 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	int64_t cost = line_has_num(l, N_UNIT_COST) ? l->num[N_UNIT_COST] : 0;
 	int64_t full = -1, full_amount, allowed, billed, at_risk, *seen;
 	const char *before = "", *after = "";
-	char key[300], a[32], b[32], c[32], h[32], p[32];
-	size_t klen;
+	char key[KEY_MAX], a[32], b[32], c[32], h[32], p[32];
+	struct tk_slot *k;
+	uint32_t ix, *v;
+	size_t klen = 0;
 
 	if (l->type != LINE_FEE)
 		return;
-	klen = tk_key(key, sizeof(key), l);
-	seen = klen > 0 ? keymap_get(s->rates, key, klen) : NULL;
+	k = slot_of(s, l);
+	if (k != NULL && slot_holds(k, l))
+		ix = k->ix;
+	else {
+		klen = tk_key(key, sizeof(key), l);
+		v = klen > 0 ? keymap_get(s->rates, key, klen) : NULL;
+		ix = v != NULL ? *v : 0;
+		if (ix != 0 && k != NULL)
+			slot_keep(k, l, ix);
+	}
 	if (!is_travel(s, r, l)) {
 		/* Other work shows the timekeeper's full rate. */
-		if (klen > 0 && cost > 0 && seen == NULL)
-			seen = keymap_put(s->rates, key, klen, NULL);
-		if (seen != NULL && cost > *seen)
-			*seen = cost;
+		if (klen > 0 && cost > 0 && ix == 0) {
+			v = keymap_put(s->rates, key, klen, NULL);
+			xgrow(&s->rate, &s->caprate, s->nrate + 1,
+			    sizeof(*s->rate));
+			s->rate[s->nrate] = 0;
+			*v = ix = (uint32_t)++s->nrate;
+			if (k != NULL)
+				slot_keep(k, l, ix);
+		}
+		if (ix != 0 && cost > s->rate[ix - 1])
+			s->rate[ix - 1] = cost;
 		return;
 	}
+	seen = ix != 0 ? &s->rate[ix - 1] : NULL;
 	if (l->num[N_UNITS] <= 0)
 		return;
 	if (f != NULL && id.n > 0)
@@ -144,11 +226,9 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		before = "the ";
 		after = " rate billed for other work";
 	} else {
-		struct text t = narr_text(l);
-
 		full = cost;
 		/* The line's own rate may already be the reduced one. */
-		if (phrase_find(s->reduced, t.p, t.n, NULL))
+		if (narr_any(narr_scan_line(s->phrases.sc, l), s->reduced))
 			return;
 	}
 	if (full <= 0) {
@@ -177,7 +257,7 @@ const struct check check_travel_time = {
 		   "rate",
 	.params = params,
 	.nparams = sizeof(params) / sizeof(params[0]),
-	.state_new = state_new,
+	.state_new_cx = state_new,
 	.state_free = state_free,
 	.on_line = on_line,
 };

@@ -84,11 +84,11 @@ static const char *const subject_words[] = {
 
 struct state {
 	struct narr_phrases phrases;
-	phrase_set         *filler;  /* subject words, then other filler */
+	size_t              filler;  /* list: subject words, other filler */
 };
 
 static void *
-state_new(const struct rule *r)
+state_new(struct check_ctx *cx, const struct rule *r)
 {
 	struct state *s = xcalloc(1, sizeof(*s));
 	const char *words[NFILLER + NSUBJECT];
@@ -96,7 +96,8 @@ state_new(const struct rule *r)
 	/* Subject words first: of two equal phrases the first id wins. */
 	memcpy(words, subject_words, sizeof(subject_words));
 	memcpy(words + NSUBJECT, filler_words, sizeof(filler_words));
-	s->filler = phrase_set_new(words, NFILLER + NSUBJECT);
+	s->phrases.sc = narr_scan_of(cx);
+	s->filler = narr_scan_add(s->phrases.sc, words, NFILLER + NSUBJECT);
 	narr_phrases_get(&s->phrases, rule_param(r, P_PHRASES),
 	    default_phrases, NDEFAULT);
 	return s;
@@ -108,28 +109,24 @@ state_free(void *p)
 	struct state *s = p;
 
 	narr_phrases_fini(&s->phrases);
-	phrase_set_free(s->filler);
 	free(s);
 }
 
 /* Narratives longer than this always say something. */
 #define MAX_VAGUE_WORDS 64
 
-struct cover {
-	uint64_t words; /* bit i: word i is covered */
-	bool     any;
-};
-
-static bool
-mark(void *ctx, const struct phrase_match *m)
+/* The words that the matches [m, end) cover, as bits. */
+static uint64_t
+cover(const struct phrase_hit *m, const struct phrase_hit *end)
 {
-	struct cover *c = ctx;
-	size_t i;
+	uint64_t words = 0;
+	size_t k;
 
-	for (i = m->word; i < m->word + m->nwords && i < MAX_VAGUE_WORDS; i++)
-		c->words |= UINT64_C(1) << i;
-	c->any = true;
-	return true;
+	for (; m < end; m++)
+		for (k = m->word; k < (size_t)m->word + m->nwords &&
+		    k < MAX_VAGUE_WORDS; k++)
+			words |= UINT64_C(1) << k;
+	return words;
 }
 
 /* The words a vague phrase leaves: content words are counted as filler
@@ -151,10 +148,11 @@ rest_words(struct rest *r, size_t upto)
 		r->content += !(r->phrase & (UINT64_C(1) << r->next));
 }
 
+/* Accounts for filler word m (filler matches come in word order);
+ * false once two content words are known. */
 static bool
-note_filler(void *ctx, const struct phrase_match *m)
+note_filler(struct rest *r, const struct phrase_hit *m)
 {
-	struct rest *r = ctx;
 	bool in_phrase;
 
 	if (m->word >= MAX_VAGUE_WORDS)
@@ -178,15 +176,16 @@ note_filler(void *ctx, const struct phrase_match *m)
 
 /* "'emails', 'calls', 're same'": the phrases found, in text order. */
 static void
-quote_phrases(char *buf, size_t cap, const phrase_set *ps, struct text t)
+quote_phrases(char *buf, size_t cap, const struct narr_hits *nh,
+    size_t list)
 {
 	struct phrase_match m[MAX_QUOTED + 1];
-	size_t n = narr_outer_matches(ps, t.p, t.n, m, MAX_QUOTED + 1), i;
+	size_t n = narr_outer_matches(nh, list, m, MAX_QUOTED + 1), i;
 	size_t k = 0;
 
 	buf[0] = '\0';
 	for (i = 0; i < n && i < MAX_QUOTED; i++) {
-		const char *p = phrase_set_phrase(ps, m[i].id);
+		const char *p = narr_phrase(nh, list, m[i].id);
 		int c = snprintf(buf + k, cap - k, "%s'%.*s'",
 		    i == 0 ? "" : ", ", narr_clip(p, strlen(p), 60), p);
 
@@ -203,28 +202,30 @@ on_line(struct check_ctx *cx, const struct rule *r,
     const struct invoice_line *l)
 {
 	struct state *s = check_state(cx);
-	struct text t = narr_text(l);
-	const phrase_set *ps;
-	struct cover vague;
+	const struct narr_hits *nh;
+	const struct phrase_hit *m, *end;
 	struct rest rest;
-	size_t words;
+	size_t words, list;
 	long min_words = rule_param(r, P_MIN_WORDS)->u.count;
 
 	if (l->type != LINE_FEE)
 		return;
-	ps = narr_phrases_get(&s->phrases, rule_param(r, P_PHRASES),
+	list = narr_phrases_get(&s->phrases, rule_param(r, P_PHRASES),
 	    default_phrases, NDEFAULT);
-	memset(&vague, 0, sizeof(vague));
-	phrase_scan_words(ps, t.p, t.n, mark, &vague, &words);
+	nh = narr_scan_line(s->phrases.sc, l);
+	words = nh->h.nwords;
 	if (words == 0) {
 		check_emit_line(cx, r, l, narr_line_risk(r, l),
 		    "no narrative");
 		return;
 	}
-	if (vague.any && words <= MAX_VAGUE_WORDS) {
+	if (narr_any(nh, list) && words <= MAX_VAGUE_WORDS) {
 		memset(&rest, 0, sizeof(rest));
-		rest.phrase = vague.words;
-		phrase_scan(s->filler, t.p, t.n, note_filler, &rest);
+		m = narr_list(nh, list, &end);
+		rest.phrase = cover(m, end);
+		for (m = narr_list(nh, s->filler, &end); m < end &&
+		    note_filler(&rest, m); m++)
+			;
 		if (!rest.stopped)
 			rest_words(&rest, words);
 		/* Nothing but the phrase and filler, or one bare word
@@ -233,7 +234,7 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		    (rest.content == 1 && !rest.subject)) {
 			char q[300];
 
-			quote_phrases(q, sizeof(q), ps, t);
+			quote_phrases(q, sizeof(q), nh, list);
 			check_emit_line(cx, r, l, narr_line_risk(r, l),
 			    "vague narrative: %s and nothing more specific",
 			    q);
@@ -256,7 +257,7 @@ const struct check check_vague_description = {
 	.nparams = sizeof(params) / sizeof(params[0]),
 	.needs = needs,
 	.nneeds = 1,
-	.state_new = state_new,
+	.state_new_cx = state_new,
 	.state_free = state_free,
 	.on_line = on_line,
 };

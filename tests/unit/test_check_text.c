@@ -568,6 +568,369 @@ travel_time__rate_from_roster_or_other_work(void **state)
 	run_free(&r);
 }
 
+/* ---- the checks' shortcuts --------------------------------------- */
+
+/* Words 0..156 of filler, then tasks across the 160th word, which
+ * block_billing does not read past. */
+#define W10(n) "w" #n "0 w" #n "1 w" #n "2 w" #n "3 w" #n "4 w" #n "5 " \
+	"w" #n "6 w" #n "7 w" #n "8 w" #n "9 "
+#define W150 W10(0) W10(1) W10(2) W10(3) W10(4) W10(5) W10(6) W10(7) \
+	W10(8) W10(9) W10(a) W10(b) W10(c) W10(d) W10(e)
+#define LONG1 W150 "x0 x1 x2 x3 x4 x5 x6 review file, draft memo and call " \
+	"client"
+#define LONG2 W150 "review file, draft memo; call client, research law"
+
+/*
+ * Narratives at the edges of what block_billing skips without a closer
+ * look (one task word, no boundary before a later one, "and" before a
+ * finishing verb, a verb out of the entry's tense, words past the 160th)
+ * and of vague_description's filler: the findings are those billcheck
+ * gave before the narrative checks shared one scan.
+ */
+static const struct edge {
+	const char *text;
+	const char *block; /* block_billing's message, or NULL */
+	const char *vague; /* vague_description's, or NULL */
+} edges[] = {
+	{"Draft and revise motion to compel",
+	    NULL,
+	    NULL},
+	{"Revise motion and serve on counsel",
+	    NULL,
+	    NULL},
+	{"Revise motion, serve on counsel",
+	    "2 tasks in one entry: revise, serve",
+	    NULL},
+	{"Telephone conference with client regarding discovery, and "
+	    "review production",
+	    "2 tasks in one entry: telephone conference, review",
+	    NULL},
+	{"Review documents. Draft memo to file",
+	    "2 tasks in one entry: review, draft",
+	    "vague narrative: 'review documents' and nothing more specific"},
+	{"Review documents. draft memo to file",
+	    NULL,
+	    "vague narrative: 'review documents' and nothing more specific"},
+	{"Review Nos. 4, 7 and draft memo",
+	    "2 tasks in one entry: review, draft",
+	    NULL},
+	{"Met with J. Smith; drafted letter",
+	    "2 tasks in one entry: meet, draft",
+	    NULL},
+	{"Draft motion \xe2\x80\x94 review exhibits",
+	    "2 tasks in one entry: draft, review",
+	    NULL},
+	{"Draft motion - review exhibits",
+	    "2 tasks in one entry: draft, review",
+	    NULL},
+	{"Draft motion--review exhibits",
+	    "2 tasks in one entry: draft, review",
+	    NULL},
+	{"Draft motion/review exhibits",
+	    "2 tasks in one entry: draft, review",
+	    NULL},
+	{"Draft motion & review exhibits",
+	    "2 tasks in one entry: draft, review",
+	    NULL},
+	{"Draft motion as well as review exhibits",
+	    NULL,
+	    NULL},
+	{"Draft motion as well as review exhibits, call client",
+	    "3 tasks in one entry: draft, review, call",
+	    NULL},
+	{"Reviewed production, drafted memo and called client",
+	    "3 tasks in one entry: review, draft, call",
+	    NULL},
+	{"Review production, drafted memo",
+	    NULL,
+	    NULL},
+	{"Begin drafting memo, and reviewing file",
+	    "2 tasks in one entry: draft, review",
+	    NULL},
+	{"Reviewing file, drafting memo",
+	    "2 tasks in one entry: review, draft",
+	    NULL},
+	{"Review file (draft memo) and call client",
+	    "2 tasks in one entry: review, call",
+	    "vague narrative: 'review file', 'call' and nothing more "
+	    "specific"},
+	{"(Review file) draft memo, call client",
+	    "2 tasks in one entry: draft, call",
+	    "vague narrative: 'review file', 'call' and nothing more "
+	    "specific"},
+	{"Review file and discuss with partner",
+	    NULL,
+	    "vague narrative: 'review file' and nothing more specific"},
+	{"Review file; discuss with partner",
+	    "2 tasks in one entry: review, discuss",
+	    "vague narrative: 'review file' and nothing more specific"},
+	{"Prepare for and attend deposition of plant manager",
+	    "2 tasks in one entry: prepare, attend",
+	    NULL},
+	{"Attend hearing, travel to Chicago",
+	    "2 tasks in one entry: attend, travel",
+	    NULL},
+	{"Draft and revise motion, and then draft reply brief",
+	    "2 tasks in one entry: draft, draft",
+	    NULL},
+	{"Research case law including draft memo",
+	    NULL,
+	    NULL},
+	{"Research regarding draft agreement and review invoices",
+	    "2 tasks in one entry: research, review",
+	    NULL},
+	{"e-mail to client, telephone conference with counsel",
+	    "2 tasks in one entry: e-mail, telephone conference",
+	    "vague narrative: 'e mail', 'telephone conference' and "
+	    "nothing more specific"},
+	{"Review counsel's letter, draft response",
+	    "2 tasks in one entry: review, draft",
+	    NULL},
+	{"Meet and confer with opposing counsel, draft letter",
+	    "2 tasks in one entry: meet and confer, draft",
+	    NULL},
+	{"Conference with client\nDraft letter",
+	    "2 tasks in one entry: conference, draft",
+	    "vague narrative: 'conference' and nothing more specific"},
+	{"Email re draft motion and revised schedule",
+	    NULL,
+	    NULL},
+	{"Draft motion to compel; e.g. review, call",
+	    "2 tasks in one entry: draft, review",
+	    NULL},
+	{"Draft memo, i.e. review file",
+	    NULL,
+	    NULL},
+	{"Draft motion, to review documents",
+	    NULL,
+	    "vague narrative: 'review documents' and nothing more specific"},
+	{"telephone call with client, conference with associate",
+	    "2 tasks in one entry: telephone call, conference",
+	    "vague narrative: 'telephone call', 'conference' and nothing "
+	    "more specific"},
+	{"Review file, the draft memo, and the call",
+	    NULL,
+	    "vague narrative: 'review file', 'call' and nothing more "
+	    "specific"},
+	{"Draft memo, and then also review file",
+	    "2 tasks in one entry: draft, review",
+	    NULL},
+	{"Draft memo and finalize, file motion",
+	    "2 tasks in one entry: draft, file",
+	    NULL},
+	{"Drafted memo and filed motion",
+	    NULL,
+	    NULL},
+	{"Analyze answer, and Attend hearing. Travel to court",
+	    "3 tasks in one entry: analyze, attend, travel",
+	    NULL},
+	{"Plus review file and draft memo",
+	    "2 tasks in one entry: review, draft",
+	    NULL},
+	{"Andrew reviewed file or drafted memo",
+	    "2 tasks in one entry: review, draft",
+	    NULL},
+	{"Work on matter",
+	    NULL,
+	    "vague narrative: 'work on matter' and nothing more specific"},
+	{"Attention to file, emails",
+	    NULL,
+	    "vague narrative: 'attention to file', 'emails' and nothing "
+	    "more specific"},
+	{"Review",
+	    NULL,
+	    "vague narrative: 'review' and nothing more specific"},
+	{"Legal research on Daubert",
+	    NULL,
+	    NULL},
+	{"re same",
+	    NULL,
+	    "vague narrative: 're same' and nothing more specific"},
+	{"Calls and emails re: same",
+	    NULL,
+	    "vague narrative: 'calls', 'emails' and nothing more specific"},
+	{"Work on brief",
+	    NULL,
+	    "vague narrative: 'work on' and nothing more specific"},
+	{"Review documents regarding same and attention to file",
+	    NULL,
+	    "vague narrative: 'review documents', 'regarding same', "
+	    "'attention to file' and nothing more specific"},
+	{LONG1,
+	    NULL,
+	    NULL},
+	{LONG2,
+	    "4 tasks in one entry: review, draft, call, research",
+	    NULL},
+};
+
+static void
+narratives__edge_cases__same_findings_as_before(void **state)
+{
+	static const char rules[] = "billcheck: 1\nrules:\n"
+	    "  - {id: block, check: block_billing}\n"
+	    "  - {id: vague, check: vague_description}\n";
+	size_t n = sizeof(edges) / sizeof(edges[0]), i, k, len = 0;
+	size_t cap = 512 + n * 1600;
+	char *text = malloc(cap);
+	struct run run;
+
+	(void)state;
+	assert_non_null(text);
+	len = (size_t)snprintf(text, cap, "%s", LEDES_HEAD);
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+		    "20260405|T1|C1|M1|0|20260301|20260331|S|%zu|F|1.0|0|500|"
+		    "20260305|L120||A104|P1|%s|" F1 "|500|Doe, P1|PARTNR|"
+		    "CM-1[]\n", i + 1, edges[i].text);
+	assert_true(len < cap);
+	run_one(&run, rules, text);
+	for (i = 0; i < n; i++) {
+		const char *block = NULL, *vague = NULL;
+
+		for (k = 0; k < run.res->nfindings; k++) {
+			const struct finding *f = &run.res->findings[k];
+
+			if (strtoul(f->line, NULL, 10) != i + 1)
+				continue;
+			if (strcmp(f->rule, "block") == 0)
+				block = f->message;
+			else
+				vague = f->message;
+		}
+		if ((block == NULL) != (edges[i].block == NULL) ||
+		    (block != NULL && strcmp(block, edges[i].block) != 0) ||
+		    (vague == NULL) != (edges[i].vague == NULL) ||
+		    (vague != NULL && strcmp(vague, edges[i].vague) != 0))
+			fail_msg("line %zu '%s': block '%s' vague '%s'", i + 1,
+			    edges[i].text, block ? block : "-",
+			    vague ? vague : "-");
+	}
+	free(text);
+	run_free(&run);
+}
+
+/* A firm's own list comes after other lines were read with the rule's:
+ * the automaton is rebuilt in the middle of a line, and every check of
+ * that line and of the later ones sees the same scan. */
+static void
+shared_scan__list_added_mid_run__every_line_right(void **state)
+{
+	static const char rules[] = "billcheck: 1\n"
+	    "firms:\n"
+	    "  - id: \"22-2222222\"\n"
+	    "    overrides:\n"
+	    "      vague: {phrases: [trial prep]}\n"
+	    "      words: {phrases: [\"bates stamp*\", conflict check]}\n"
+	    "rules:\n"
+	    "  - {id: block, check: block_billing}\n"
+	    "  - {id: vague, check: vague_description}\n"
+	    "  - {id: words, check: description_keywords,\n"
+	    "     phrases: [\"photo*\"]}\n";
+	static const char a[] = LEDES_HEAD
+	    FEE(F1, "A1", "0", "1", "20260305", "1.0", "500", "500", "P1",
+		"ASSOC", "Work on matter")
+	    FEE("22-2222222", "B1", "0", "1", "20260305", "1.0", "500", "500",
+		"P2", "ASSOC", "Trial prep; bates stamping, photocopy exhibits")
+	    FEE(F1, "A1", "0", "2", "20260305", "1.0", "500", "500", "P1",
+		"ASSOC", "Photocopying; work on matter")
+	    FEE("22-2222222", "B1", "0", "2", "20260305", "1.0", "500", "500",
+		"P2", "ASSOC", "Work on matter, conflict check");
+	struct run r;
+
+	(void)state;
+	run_one(&r, rules, a);
+	/* the first firm's lines, before and after the other's list */
+	assert_int_equal(count_of(&r, "vague"), 2);
+	assert_string_equal(finding_of(&r, "vague", 0)->line, "1");
+	assert_string_equal(finding_of(&r, "vague", 1)->message,
+	    "vague narrative: 'work on matter' and nothing more specific");
+	assert_int_equal(count_of(&r, "words"), 3);
+	assert_string_equal(finding_of(&r, "words", 0)->message,
+	    "narrative mentions 'Photocopying'");
+	/* the other firm's: its lists, and the rule's block_billing */
+	assert_string_equal(finding_of(&r, "words", 1)->message,
+	    "narrative mentions 'bates stamping'");
+	assert_string_equal(finding_of(&r, "words", 2)->message,
+	    "narrative mentions 'conflict check'");
+	assert_int_equal(count_of(&r, "block"), 1);
+	assert_string_equal(finding_of(&r, "block", 0)->message,
+	    "2 tasks in one entry: prep, bates stamp");
+	run_free(&r);
+}
+
+/* More timekeepers than travel_time keeps at hand, each billing other
+ * work at its own rate, then at a lower one, then travel: every travel
+ * line is measured against its own timekeeper's highest rate. */
+static void
+travel_time__many_timekeepers__each_own_rate(void **state)
+{
+	static const char rules[] = "billcheck: 1\nrules:\n"
+	    "  - {id: travel, check: travel_time}\n";
+	enum { NTK = 300 };
+	size_t cap = 512 + NTK * 3 * 300, len, i, k, pass;
+	char *text = malloc(cap);
+	struct run r;
+
+	(void)state;
+	assert_non_null(text);
+	len = (size_t)snprintf(text, cap, "%s", LEDES_HEAD);
+	for (pass = 0; pass < 3; pass++)
+		for (k = 0; k < NTK; k++) {
+			unsigned rate;
+
+			/* the later passes in another order */
+			i = pass == 0 ? k : NTK - 1 - k;
+			rate = pass == 0 ? 100 + (unsigned)i : pass == 1 ? 50 :
+			    60;
+			len += (size_t)snprintf(text + len, cap - len,
+			    "20260405|T1|C1|M1|0|20260301|20260331|S|%zu|F|1.0|"
+			    "0|%u|20260305|L120||A104|K%zu|%s|" F1 "|%u|Doe|"
+			    "PARTNR|CM-1[]\n", pass * NTK + k + 1, rate, i,
+			    pass == 2 ? "Travel to Chicago" : "Draft brief",
+			    rate);
+		}
+	assert_true(len < cap);
+	run_one(&r, rules, text);
+	/* 60 billed, half of 100 + i allowed: over for i < 20 */
+	assert_int_equal(count_of(&r, "travel"), 20);
+	assert_string_equal(finding_of(&r, "travel", 0)->timekeeper, "K19");
+	assert_string_equal(finding_of(&r, "travel", 0)->message,
+	    "travel billed 60.00 for 1.0 h; 50% of the 119.00/h rate billed "
+	    "for other work allows 59.50");
+	assert_string_equal(finding_of(&r, "travel", 19)->timekeeper, "K0");
+	run_free(&r);
+	free(text);
+}
+
+/* Codes compare without case, and only whole. */
+static void
+internal_conference__codes__case_but_not_length(void **state)
+{
+	static const char rules[] = "billcheck: 1\nrules:\n"
+	    "  - {id: ic, check: internal_conference}\n";
+	static const char a[] = LEDES_HEAD
+	    LN("1", "20260310", "1.0", "500", "500", "L120", "a105", "P1",
+		"Strategy")
+	    LN("2", "20260310", "1.0", "500", "500", "L120", "A105", "P2",
+		"Strategy")
+	    LN("3", "20260310", "1.0", "500", "500", "L120", "A1050", "P3",
+		"Strategy")
+	    LN("4", "20260310", "1.0", "500", "500", "L120", "A10", "P4",
+		"Strategy")
+	    LN("5", "20260310", "1.0", "500", "500", "a105", "A104", "P5",
+		"Strategy");
+	struct run r;
+
+	(void)state;
+	run_one(&r, rules, a);
+	/* P1, P2 and P5 at one conference: the second and third are over */
+	assert_int_equal(count_of(&r, "ic"), 2);
+	assert_string_equal(finding_of(&r, "ic", 0)->line, "2");
+	assert_string_equal(finding_of(&r, "ic", 1)->line, "5");
+	run_free(&r);
+}
+
 /* ---- the labelled set -------------------------------------------- */
 
 #define DATA "tests/data/narratives.tsv"
@@ -716,6 +1079,14 @@ internal_conference__third_and_second__flagged_first_allowed),
 		cmocka_unit_test(
 		    attendees__any_activity_and_max__configurable),
 		cmocka_unit_test(travel_time__full_rate__half_at_risk),
+		cmocka_unit_test(
+		    narratives__edge_cases__same_findings_as_before),
+		cmocka_unit_test(
+		    shared_scan__list_added_mid_run__every_line_right),
+		cmocka_unit_test(
+		    travel_time__many_timekeepers__each_own_rate),
+		cmocka_unit_test(
+		    internal_conference__codes__case_but_not_length),
 		cmocka_unit_test(
 		    travel_time__rate_from_roster_or_other_work),
 		cmocka_unit_test(

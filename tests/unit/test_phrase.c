@@ -244,6 +244,155 @@ phrase__count_words(void **state)
 	assert_int_equal(phrase_count_words("e-mail re: 26(f)", 16), 5);
 }
 
+/* ---- several lists in one scan ----------------------------------- */
+
+static void random_text(char *buf, size_t n, unsigned *seed);
+
+/* The matches of list in h, as "id@word+nwords" joined by spaces. */
+static const char *
+list_str(const struct phrase_hits *h, size_t list, char *buf, size_t cap)
+{
+	const struct phrase_hit *m, *end;
+	size_t k = 0;
+
+	buf[0] = '\0';
+	for (m = phrase_hits_of(h, list, &end); m < end; m++)
+		k += (size_t)snprintf(buf + k, cap - k, "%s%u@%u+%u",
+		    k ? " " : "", m->id, m->word, m->nwords);
+	return buf;
+}
+
+static void
+phrase_lists__one_scan__each_list_its_own_matches(void **state)
+{
+	static const char *const a[] = {"review", "review file", "file"};
+	static const char *const b[] = {"file", "call", "Review  File"};
+	static const char *const c[] = {"stamp*", "bates stamp*", "stamping"};
+	static const char *const d[] = {NULL, "nothing here"};
+	const struct phrase_list lists[] = {{a, 3}, {b, 3}, {c, 3}, {d, 2}};
+	static const char t[] = "Review file; call re bates stamping.";
+	phrase_set *ps = phrase_set_new_lists(lists, 4);
+	struct phrase_hits h;
+	char buf[200];
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	phrase_scan_hits(ps, t, strlen(t), &h);
+	assert_int_equal(h.nwords, 6);
+	assert_int_equal(h.start[1], 7);
+	assert_int_equal(h.end[1], 11);
+	/* Per list, the order of phrase_scan: by last word, longer first. */
+	assert_string_equal(list_str(&h, 0, buf, sizeof(buf)),
+	    "0@0+1 1@0+2 2@1+1");
+	/* "Review  File" is b's too, and "file" there as well. */
+	assert_string_equal(list_str(&h, 1, buf, sizeof(buf)),
+	    "2@0+2 0@1+1 1@2+1");
+	/* A prefix as soon as it is read, before the word's whole-word
+	 * matches; the longer prefix first. */
+	assert_string_equal(list_str(&h, 2, buf, sizeof(buf)),
+	    "1@4+2 0@5+1 2@5+1");
+	assert_false(phrase_hits_any(&h, 3));
+	assert_true(phrase_hits_any(&h, 2));
+	assert_int_equal(phrase_hits_of(&h, 2, &(const struct phrase_hit *){
+	    NULL})[0].end, 32);
+	/* What separated the words. */
+	assert_int_equal(h.gap[0], 0);
+	assert_int_equal(h.gap[1], PHRASE_GAP_SPACE);
+	assert_int_equal(h.gap[2], PHRASE_GAP_SEMI | PHRASE_GAP_SPACE |
+	    PHRASE_GAP_HARD);
+	assert_int_equal(h.gap[6], PHRASE_GAP_STOP | PHRASE_GAP_HARD);
+	/* The same hits, scanned again: a shorter text replaces all. */
+	phrase_scan_hits(ps, "FILE", 4, &h);
+	assert_int_equal(h.nwords, 1);
+	assert_string_equal(list_str(&h, 0, buf, sizeof(buf)), "2@0+1");
+	assert_string_equal(list_str(&h, 1, buf, sizeof(buf)), "0@0+1");
+	assert_false(phrase_hits_any(&h, 2));
+	phrase_scan_hits(ps, "", 0, &h);
+	assert_int_equal(h.nwords, 0);
+	assert_int_equal(h.gap[0], 0);
+	assert_false(phrase_hits_any(&h, 0));
+	phrase_scan_hits(ps, " - ", 3, &h);
+	assert_int_equal(h.nwords, 0);
+	assert_int_equal(h.gap[0], PHRASE_GAP_SPACE | PHRASE_GAP_HYPHEN);
+	phrase_hits_fini(&h);
+	assert_int_equal(phrase_set_list_count(ps, 2), 3);
+	assert_string_equal(phrase_set_list_phrase(ps, 1, 2), "Review  File");
+	assert_null(phrase_set_list_phrase(ps, 3, 0));
+	assert_null(phrase_set_list_phrase(ps, 4, 0));
+	phrase_set_free(ps);
+}
+
+/* Each list of a combined set finds what a set of that list alone finds,
+ * in the same order, whatever the other lists hold; and the words are
+ * the words. */
+static void
+phrase_lists__random__agree_with_one_list_sets(void **state)
+{
+	unsigned seed = 777;
+	int round;
+	struct phrase_hits h;
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	for (round = 0; round < 1500; round++) {
+		char pbuf[4][5][12], text[400];
+		const char *ph[4][5];
+		struct phrase_list lists[4];
+		phrase_set *all;
+		size_t nl = 1 + (size_t)(rand_r(&seed) % 4), i, j, len;
+
+		for (i = 0; i < nl; i++) {
+			lists[i].n = 1 + (size_t)(rand_r(&seed) % 5);
+			for (j = 0; j < lists[i].n; j++) {
+				random_text(pbuf[i][j], 2 + (size_t)(
+				    rand_r(&seed) % 10), &seed);
+				len = strlen(pbuf[i][j]);
+				if (rand_r(&seed) % 4 == 0 && len > 0 &&
+				    phrase_word_byte(
+				    (unsigned char)pbuf[i][j][len - 1]))
+					pbuf[i][j][len - 1] = '*';
+				ph[i][j] = pbuf[i][j];
+			}
+			lists[i].v = ph[i];
+		}
+		random_text(text, 2 + (size_t)(rand_r(&seed) % 398), &seed);
+		len = strlen(text);
+		all = phrase_set_new_lists(lists, nl);
+		phrase_scan_hits(all, text, len, &h);
+		assert_int_equal(h.nwords, phrase_count_words(text, len));
+		for (i = 0; i < h.nwords; i++) {
+			assert_true(phrase_word_byte(
+			    (unsigned char)text[h.start[i]]));
+			assert_true(h.end[i] == len || !phrase_word_byte(
+			    (unsigned char)text[h.end[i]]));
+		}
+		for (i = 0; i < nl; i++) {
+			phrase_set *one = phrase_set_new(lists[i].v,
+			    lists[i].n);
+			const struct phrase_hit *m, *end;
+			struct hits want;
+
+			memset(&want, 0, sizeof(want));
+			phrase_scan(one, text, len, collect, &want);
+			m = phrase_hits_of(&h, i, &end);
+			assert_int_equal((size_t)(end - m),
+			    want.n < 64 ? want.n : (size_t)(end - m));
+			for (j = 0; j < want.n && m + j < end; j++) {
+				assert_int_equal(m[j].id, want.m[j].id);
+				assert_int_equal(m[j].word, want.m[j].word);
+				assert_int_equal(m[j].nwords,
+				    want.m[j].nwords);
+				assert_int_equal(m[j].end, want.m[j].end);
+				assert_int_equal(h.start[m[j].word],
+				    want.m[j].start);
+			}
+			phrase_set_free(one);
+		}
+		phrase_set_free(all);
+	}
+	phrase_hits_fini(&h);
+}
+
 /* ---- randomized cross-check -------------------------------------- */
 
 /* A naive reference: split into words and gap kinds, compare word by
@@ -447,6 +596,10 @@ main(void)
 		cmocka_unit_test(phrase__count_words),
 		cmocka_unit_test(
 		    phrase__random__agrees_with_naive_matcher),
+		cmocka_unit_test(
+		    phrase_lists__one_scan__each_list_its_own_matches),
+		cmocka_unit_test(
+		    phrase_lists__random__agree_with_one_list_sets),
 	};
 
 	return cmocka_run_group_tests_name("phrase", tests, NULL, NULL);
