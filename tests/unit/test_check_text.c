@@ -786,17 +786,23 @@ narratives__edge_cases__same_findings_as_before(void **state)
 	assert_true(len < cap);
 	run_one(&run, rules, text);
 	for (i = 0; i < n; i++) {
+		/* A finding read back is valid only for a few reads: keep
+		 * copies of the messages. */
+		char bbuf[600], vbuf[600];
 		const char *block = NULL, *vague = NULL;
 
 		for (k = 0; k < run.res->nfindings; k++) {
-			const struct finding *f = &run.res->findings[k];
+			const struct finding *f = finding_at(&run, k);
 
 			if (strtoul(f->line, NULL, 10) != i + 1)
 				continue;
-			if (strcmp(f->rule, "block") == 0)
-				block = f->message;
-			else
-				vague = f->message;
+			if (strcmp(f->rule, "block") == 0) {
+				snprintf(bbuf, sizeof(bbuf), "%s", f->message);
+				block = bbuf;
+			} else {
+				snprintf(vbuf, sizeof(vbuf), "%s", f->message);
+				vague = vbuf;
+			}
 		}
 		if ((block == NULL) != (edges[i].block == NULL) ||
 		    (block != NULL && strcmp(block, edges[i].block) != 0) ||
