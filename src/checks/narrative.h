@@ -16,8 +16,9 @@
  * The run's narrative scanner: the phrase lists of every narrative rule
  * in one automaton, so that each line's narrative is read once for all of
  * them, however many checks ask.  Lists are added when a rule's state is
- * made, and a firm's override list the first time a line of that firm
- * needs it (the automaton is then rebuilt, and the line read again).
+ * made (state_new_cx), and a firm's override list the first time a line
+ * of that firm needs it (the automaton is then rebuilt, and the line read
+ * again).
  * One per engine (check_shared), so it is neither global nor shared
  * between runs.
  */
@@ -33,7 +34,7 @@ size_t narr_scan_add(narr_scan *sc, const char *const *v, size_t n);
 /* What the scan of one line's narrative found for every list.  The
  * scanner starts with it, so that narr_scan_line's test inlines. */
 struct narr_hits {
-	phrase_set        *ps; /* the lists' automaton */
+	phrase_set        *ps; /* the lists' automaton (NULL: not built) */
 	struct phrase_hits h;  /* its words and matches */
 	struct text        t;  /* the narrative scanned */
 	/* the line scanned (NULL: none, or a list came since) */
@@ -42,6 +43,7 @@ struct narr_hits {
 	unsigned           file;
 };
 
+/* The scan behind narr_scan_line, for a line not scanned yet. */
 struct narr_hits *narr_scan_new_line(narr_scan *sc,
     const struct invoice_line *l);
 
@@ -83,7 +85,7 @@ narr_list(const struct narr_hits *nh, size_t list,
 size_t narr_each(const struct narr_hits *nh, size_t list, phrase_fn fn,
     void *ctx);
 
-/* Phrase id of list as given. */
+/* Phrase id of list, as given. */
 const char *narr_phrase(const struct narr_hits *nh, size_t list, size_t id);
 
 /* A rule's list parameter, as a list of the scanner: the rule's own
@@ -100,6 +102,7 @@ struct narr_phrases {
 	size_t n, cap;
 };
 
+/* The list id of v[0..n), added to c and the scanner when new. */
 size_t narr_phrases_add(struct narr_phrases *c, const char *const *v,
     size_t n);
 void narr_phrases_fini(struct narr_phrases *c);
