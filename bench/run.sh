@@ -448,7 +448,10 @@ echo "  (hyperfine, \`-i\` since billcheck exits 1 on findings; one warm-up run"
 echo "  at 100 MB); peak RSS from \`/usr/bin/time -v\` (around the timed runs"
 echo "  for Python, Miller and billcheck; one more run for the others)."
 echo "  CPU s is user + system time (hyperfine's mean), which other load on"
-echo "  the machine inflates far less than wall time."
+echo "  the machine inflates far less than wall time.  billcheck reads and"
+echo "  parses on one thread while the checks run on another"
+echo "  (\`src/pipeline.c\`), so its CPU s is the sum of both and can exceed"
+echo "  its wall time; wall time is what the targets are held to."
 if [ -s "$work/budget.notes" ]; then
 	sed 's/^/  Fewer runs: /' "$work/budget.notes"
 fi
