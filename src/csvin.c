@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bytes.h"
 #include "csvin.h"
 #include "decimal.h"
 #include "xalloc.h"
@@ -284,24 +285,6 @@ text_trim(const char *p, size_t n)
 	return t;
 }
 
-static inline uint64_t
-load64(const char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline uint32_t
-load32(const char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /* a[0..n) == b[0..n) for n <= CSVIN_MEMO_KEY, in a few word compares
  * (overlapping where n is no multiple of the word): a memcmp call costs
  * more than the compare on texts this short. */
@@ -311,14 +294,14 @@ short_eq(const char *a, const char *b, size_t n)
 	size_t i;
 
 	if (n >= 8) {
-		if (load64(a) != load64(b) ||
-		    load64(a + n - 8) != load64(b + n - 8))
+		if (bytes_load64(a) != bytes_load64(b) ||
+		    bytes_load64(a + n - 8) != bytes_load64(b + n - 8))
 			return false;
-		return n <= 16 || load64(a + 8) == load64(b + 8);
+		return n <= 16 || bytes_load64(a + 8) == bytes_load64(b + 8);
 	}
 	if (n >= 4)
-		return load32(a) == load32(b) &&
-		    load32(a + n - 4) == load32(b + n - 4);
+		return bytes_load32(a) == bytes_load32(b) &&
+		    bytes_load32(a + n - 4) == bytes_load32(b + n - 4);
 	for (i = 0; i < n; i++)
 		if (a[i] != b[i])
 			return false;
@@ -332,11 +315,11 @@ memo_slot(struct memo *m, struct text t)
 	uint64_t a, b;
 
 	if (t.n >= 8) {
-		a = load64(t.p);
-		b = load64(t.p + t.n - 8);
+		a = bytes_load64(t.p);
+		b = bytes_load64(t.p + t.n - 8);
 	} else if (t.n >= 4) {
-		a = load32(t.p);
-		b = load32(t.p + t.n - 4);
+		a = bytes_load32(t.p);
+		b = bytes_load32(t.p + t.n - 4);
 	} else {
 		a = t.n > 0 ? (unsigned char)t.p[0] : 0;
 		b = t.n > 1 ? (unsigned char)t.p[t.n - 1] : 0;
@@ -367,10 +350,10 @@ copy_text(char *d, const char *s, size_t n)
 
 	if (n >= 8) {
 		for (i = 0; i + 8 < n; i += 8)
-			store64(d + i, load64(s + i));
-		store64(d + n - 8, load64(s + n - 8));
+			store64(d + i, bytes_load64(s + i));
+		store64(d + n - 8, bytes_load64(s + n - 8));
 	} else if (n >= 4) {
-		uint32_t a = load32(s), b = load32(s + n - 4);
+		uint32_t a = bytes_load32(s), b = bytes_load32(s + n - 4);
 
 		store32(d, a);
 		store32(d + n - 4, b);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "date.h"
 
 int32_t
@@ -92,24 +93,12 @@ digits12(const char **p, const char *end, int *v)
 	return true;
 }
 
-/* The 8 bytes at p as a little-endian number, however the machine orders
- * bytes (compilers make this one load). */
-static uint64_t
-load_le64(const char *p)
-{
-	const unsigned char *u = (const unsigned char *)p;
-
-	return (uint64_t)u[0] | (uint64_t)u[1] << 8 | (uint64_t)u[2] << 16 |
-	    (uint64_t)u[3] << 24 | (uint64_t)u[4] << 32 |
-	    (uint64_t)u[5] << 40 | (uint64_t)u[6] << 48 | (uint64_t)u[7] << 56;
-}
-
 /* The 8 digits at p as y, m, d, all eight tested and added at once (SWAR);
  * false unless all 8 are digits. */
 static bool
 ymd8(const char *p, int *y, int *m, int *d)
 {
-	uint64_t x = load_le64(p);
+	uint64_t x = bytes_load_le64(p);
 
 	/* A byte is a digit when its high nibble is 3 and adding 6 keeps it
 	 * so (a carry into the next byte spoils that byte's test too). */

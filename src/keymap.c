@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "keymap.h"
 #include "xalloc.h"
 
@@ -42,24 +43,6 @@ struct keymap {
 	size_t         nslots;      /* power of two */
 };
 
-static uint64_t
-load64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t
-load32(const unsigned char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /* The table's hash: 8 bytes a step, each folded in with a multiply and a
  * shift, and the last 1 to 8 bytes read as overlapping words (the length
  * is mixed in first, so that is still one value per key). */
@@ -72,13 +55,13 @@ hash_bytes(const void *key, size_t len)
 	size_t n = len;
 
 	while (n > 8) {
-		h = (h ^ load64(p)) * UINT64_C(0xbf58476d1ce4e5b9);
+		h = (h ^ bytes_load64(p)) * UINT64_C(0xbf58476d1ce4e5b9);
 		h ^= h >> 29;
 		p += 8;
 		n -= 8;
 	}
 	if (n >= 4)
-		w = load32(p) | load32(p + n - 4) << 32;
+		w = bytes_load32(p) | (uint64_t)bytes_load32(p + n - 4) << 32;
 	else if (n > 0)
 		w = (uint64_t)p[0] | (uint64_t)p[n / 2] << 8 |
 		    (uint64_t)p[n - 1] << 16;
@@ -96,11 +79,11 @@ static bool
 short_eq(const unsigned char *a, const unsigned char *b, size_t n)
 {
 	if (n >= 8)
-		return load64(a) == load64(b) &&
-		    load64(a + n - 8) == load64(b + n - 8);
+		return bytes_load64(a) == bytes_load64(b) &&
+		    bytes_load64(a + n - 8) == bytes_load64(b + n - 8);
 	if (n >= 4)
-		return load32(a) == load32(b) &&
-		    load32(a + n - 4) == load32(b + n - 4);
+		return bytes_load32(a) == bytes_load32(b) &&
+		    bytes_load32(a + n - 4) == bytes_load32(b + n - 4);
 	return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] &&
 	    a[n - 1] == b[n - 1]);
 }

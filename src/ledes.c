@@ -17,6 +17,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "bytes.h"
 #include "decimal.h"
 #include "ledes.h"
 #include "xalloc.h"
@@ -696,18 +697,6 @@ lint_lengths(const ledes_reader *r, struct invoice_line *l)
 			    l->field[lim->field].n, lim->max);
 }
 
-/* The 8 bytes at p as a little-endian number, however the machine orders
- * bytes (compilers make this one load). */
-static uint64_t
-load_le64(const char *p)
-{
-	const unsigned char *u = (const unsigned char *)p;
-
-	return (uint64_t)u[0] | (uint64_t)u[1] << 8 | (uint64_t)u[2] << 16 |
-	    (uint64_t)u[3] << 24 | (uint64_t)u[4] << 32 |
-	    (uint64_t)u[5] << 40 | (uint64_t)u[6] << 48 | (uint64_t)u[7] << 56;
-}
-
 /* tk_class_canonical(c), remembered: a file has few classes, and a
  * class of up to 8 bytes is one number when the 8 bytes at c.p are in
  * the record (which ends at end). */
@@ -719,7 +708,7 @@ class_of(ledes_reader *r, struct text c, const char *end)
 
 	if (c.n > 8 || end - c.p < 8)
 		return tk_class_canonical(c.p, c.n);
-	key = load_le64(c.p);
+	key = bytes_load_le64(c.p);
 	if (c.n < 8)
 		key &= (UINT64_C(1) << (8 * c.n)) - 1;
 	m = &r->classes[(key * UINT64_C(0x9E3779B97F4A7C15)) >> 60];

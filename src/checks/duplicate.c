@@ -10,6 +10,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "bytes.h"
 #include "checks.h"
 #include "decimal.h"
 #include "group.h"
@@ -305,15 +306,6 @@ struct fp2 {
 #define MM_C2 UINT64_C(0x4cf5ad432745937f)
 
 static uint64_t
-load64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t
 rotl64(uint64_t x, int r)
 {
 	return (x << r) | (x >> (64 - r));
@@ -326,12 +318,12 @@ fp2_blocks(struct fp2 *f, const unsigned char *p, size_t nblocks)
 	size_t i;
 
 	for (i = 0; i < nblocks; i++, p += 16) {
-		k1 = load64(p) * MM_C1;
+		k1 = bytes_load_le64(p) * MM_C1;
 		k1 = rotl64(k1, 31) * MM_C2;
 		h1 ^= k1;
 		h1 = rotl64(h1, 27) + h2;
 		h1 = h1 * 5 + 0x52dce729;
-		k2 = load64(p + 8) * MM_C2;
+		k2 = bytes_load_le64(p + 8) * MM_C2;
 		k2 = rotl64(k2, 33) * MM_C1;
 		h2 ^= k2;
 		h2 = rotl64(h2, 31) + h1;
@@ -441,7 +433,7 @@ norm_words(unsigned char *o, const unsigned char *p, size_t n, bool *run)
 	bool r = *run;
 
 	for (; n >= 8; n -= 8, p += 8) {
-		uint64_t x = load64(p), bad, sp, up;
+		uint64_t x = bytes_load_le64(p), bad, sp, up;
 
 		/* Bytes below ' ' or above 0x7f. */
 		bad = (~(x + ONES * 0x60) | x) & HIGHS;
@@ -570,8 +562,8 @@ fp2_final(struct fp2 *f, uint64_t fp[2])
 	fp2_blocks(f, f->buf, whole / 16);
 	len = f->hashed + rest;
 	memset(f->buf + f->n, 0, 16);
-	k1 = load64(f->buf + whole);
-	k2 = load64(f->buf + whole + 8);
+	k1 = bytes_load_le64(f->buf + whole);
+	k2 = bytes_load_le64(f->buf + whole + 8);
 	h1 = f->h1;
 	h2 = f->h2;
 	if (rest > 8)
