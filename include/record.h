@@ -176,4 +176,19 @@ void line_lint(struct invoice_line *l, enum field_id f, const char *fmt, ...)
 bool text_eq(struct text t, const char *s);
 bool text_eq_text(struct text a, struct text b);
 
+/* A text kept past its line (the last invoice number a check saw, say):
+ * a copy that grows as needed.  Zero it to start; free(c->p) at the end. */
+struct text_copy {
+	char  *p;
+	size_t n, cap;
+};
+
+void text_copy_set(struct text_copy *c, struct text t);
+
+static inline bool
+text_copy_eq(const struct text_copy *c, struct text t)
+{
+	return text_eq_text((struct text){c->p, c->n}, t);
+}
+
 #endif

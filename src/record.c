@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "record.h"
+#include "xalloc.h"
 
 static const char *const field_names[F__COUNT] = {
 	"INVOICE_DATE", "INVOICE_NUMBER", "CLIENT_ID", "LAW_FIRM_MATTER_ID",
@@ -256,4 +257,13 @@ bool
 text_eq_text(struct text a, struct text b)
 {
 	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+void
+text_copy_set(struct text_copy *c, struct text t)
+{
+	xgrow(&c->p, &c->cap, t.n + 1, 1);
+	if (t.n > 0)
+		memcpy(c->p, t.p, t.n);
+	c->n = t.n;
 }

@@ -36,12 +36,6 @@ struct small_number {
 	unsigned long row;
 };
 
-/* An id copied from a line. */
-struct id {
-	char  *p;
-	size_t n, cap;
-};
-
 struct state {
 	keymap *invoices;   /* invoice key -> struct first_line */
 	keymap *numbers;    /* LINE_ITEM_NUMBER -> row, current invoice only,
@@ -53,7 +47,7 @@ struct state {
 	 * key and first line are looked up once, not once a line. */
 	bool    have_current;
 	unsigned current_file;
-	struct id current_firm, current_number;
+	struct text_copy current_firm, current_number;
 	struct first_line *current_fl; /* valid until the next put */
 	/* A head_id of the current invoice whose fields before NHEADF were
 	 * found equal to its first line's (0 = none). */
@@ -103,21 +97,6 @@ static int
 clip(size_t n)
 {
 	return (int)(n > 40 ? 40 : n);
-}
-
-static bool
-id_eq(const struct id *id, struct text t)
-{
-	return id->n == t.n && (t.n == 0 || memcmp(id->p, t.p, t.n) == 0);
-}
-
-static void
-id_set(struct id *id, struct text t)
-{
-	xgrow(&id->p, &id->cap, t.n + 1, 1);
-	if (t.n > 0)
-		memcpy(id->p, t.p, t.n);
-	id->n = t.n;
 }
 
 static bool
@@ -177,8 +156,8 @@ open_invoice(struct state *s, const struct invoice_line *l)
 	fl = keymap_put(s->invoices, key, klen, &created);
 	s->have_current = true;
 	s->current_file = l->file_index;
-	id_set(&s->current_firm, l->field[F_LAW_FIRM_ID]);
-	id_set(&s->current_number, l->field[F_INVOICE_NUMBER]);
+	text_copy_set(&s->current_firm, l->field[F_LAW_FIRM_ID]);
+	text_copy_set(&s->current_number, l->field[F_INVOICE_NUMBER]);
 	s->current_fl = fl;
 	s->same_head = 0;
 	/* A new invoice numbers its lines afresh. */
@@ -273,7 +252,7 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	if (4 * 3 + sizeof(unsigned) + firm.n + number.n > KEY_MAX)
 		return;
 	if (s->have_current && s->current_file == l->file_index &&
-	    id_eq(&s->current_number, number) && id_eq(&s->current_firm, firm))
+	    text_copy_eq(&s->current_number, number) && text_copy_eq(&s->current_firm, firm))
 		fl = s->current_fl;
 	else
 		fl = open_invoice(s, l);

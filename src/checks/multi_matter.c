@@ -21,12 +21,6 @@ struct inv_matters {
 	uint32_t n;                          /* distinct matters */
 };
 
-/* A copy of the text a cache compares with. */
-struct last_text {
-	char  *s;
-	size_t n, cap;
-};
-
 struct state {
 	keymap             *invoices; /* firm|number -> uint32_t, into invs */
 	keymap             *pairs;    /* invoice index|matter -> (nothing) */
@@ -38,7 +32,7 @@ struct state {
 	bool                has_file;
 	/* Lines come in invoices, mostly of one matter: the last line's
 	 * invoice, and its matter, answer most lines without a lookup. */
-	struct last_text    last_firm, last_num, last_matter;
+	struct text_copy    last_firm, last_num, last_matter;
 	uint32_t            last_inv;
 	bool                has_last_inv, has_last_matter;
 };
@@ -63,9 +57,9 @@ state_free(void *p)
 	keymap_free(s->pairs);
 	free(s->invs);
 	free(s->pool);
-	free(s->last_firm.s);
-	free(s->last_num.s);
-	free(s->last_matter.s);
+	free(s->last_firm.p);
+	free(s->last_num.p);
+	free(s->last_matter.p);
 	free(s);
 }
 
@@ -74,15 +68,6 @@ matter_of(const struct invoice_line *l)
 {
 	return l->field[F_LAW_FIRM_MATTER_ID].n ?
 	    l->field[F_LAW_FIRM_MATTER_ID] : l->field[F_CLIENT_MATTER_ID];
-}
-
-static void
-keep_text(struct last_text *lt, struct text t)
-{
-	xgrow(&lt->s, &lt->cap, t.n + 1, 1);
-	if (t.n > 0)
-		memcpy(lt->s, t.p, t.n);
-	lt->n = t.n;
 }
 
 /* The index of l's invoice in invs, made when new. */
@@ -96,8 +81,8 @@ invoice_of(struct state *s, struct text firm, struct text num)
 	bool created;
 
 	if (s->has_last_inv &&
-	    group_text_eq(s->last_firm.s, s->last_firm.n, firm) &&
-	    group_text_eq(s->last_num.s, s->last_num.n, num))
+	    text_copy_eq(&s->last_firm, firm) &&
+	    text_copy_eq(&s->last_num, num))
 		return s->last_inv;
 	klen = keymap_key(key, sizeof(key), parts, lens, 2);
 	idx = keymap_put(s->invoices, key, klen, &created);
@@ -106,8 +91,8 @@ invoice_of(struct state *s, struct text firm, struct text num)
 		memset(&s->invs[s->ninvs], 0, sizeof(*s->invs));
 		*idx = (uint32_t)s->ninvs++;
 	}
-	keep_text(&s->last_firm, firm);
-	keep_text(&s->last_num, num);
+	text_copy_set(&s->last_firm, firm);
+	text_copy_set(&s->last_num, num);
 	s->last_inv = *idx;
 	s->has_last_inv = true;
 	s->has_last_matter = false;
@@ -145,12 +130,12 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		return;
 	inv = invoice_of(s, firm, num);
 	if (s->has_last_matter &&
-	    group_text_eq(s->last_matter.s, s->last_matter.n, m))
+	    text_copy_eq(&s->last_matter, m))
 		return;
 	memcpy(key, &inv, 4);
 	memcpy(key + 4, m.p, m.n);
 	keymap_put(s->pairs, key, 4 + m.n, &created);
-	keep_text(&s->last_matter, m);
+	text_copy_set(&s->last_matter, m);
 	s->has_last_matter = true;
 	if (!created)
 		return;

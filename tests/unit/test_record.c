@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -143,6 +144,32 @@ line_type_parse__codes_and_words(void **state)
 	assert_int_equal(line_type_parse("IFX", 3), LINE_UNKNOWN);
 }
 
+/* The copy outlives the text it was made from, grows and shrinks with
+ * what is kept, and compares by bytes, blank included. */
+static void
+text_copy__outlives_source__compares_by_bytes(void **state)
+{
+	struct text_copy c = {0};
+	char src[64];
+
+	(void)state;
+	assert_true(text_copy_eq(&c, (struct text){"", 0}));
+	strcpy(src, "INV-1001");
+	text_copy_set(&c, (struct text){src, strlen(src)});
+	memset(src, 'x', sizeof(src));
+	assert_true(text_copy_eq(&c, (struct text){"INV-1001", 8}));
+	assert_false(text_copy_eq(&c, (struct text){"INV-1002", 8}));
+	assert_false(text_copy_eq(&c, (struct text){"INV-100", 7}));
+	text_copy_set(&c, (struct text){"a much longer invoice number, past "
+	    "the first allocation", 55});
+	assert_true(text_copy_eq(&c, (struct text){"a much longer invoice "
+	    "number, past the first allocation", 55}));
+	text_copy_set(&c, (struct text){"", 0});
+	assert_true(text_copy_eq(&c, (struct text){NULL, 0}));
+	assert_false(text_copy_eq(&c, (struct text){"a", 1}));
+	free(c.p);
+}
+
 int
 main(void)
 {
@@ -153,6 +180,7 @@ main(void)
 		cmocka_unit_test(
 		    tk_class_canonical__one_byte_changed__as_the_definition_says),
 		cmocka_unit_test(line_type_parse__codes_and_words),
+		cmocka_unit_test(text_copy__outlives_source__compares_by_bytes),
 	};
 	return cmocka_run_group_tests_name("record", tests, NULL, NULL);
 }
