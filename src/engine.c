@@ -552,12 +552,6 @@ open_invoice(engine *e, const struct invoice_line *l, const char *key,
 	return is;
 }
 
-static bool
-same_text(struct text t, const char *s, size_t n)
-{
-	return t.n == n && (n == 0 || memcmp(t.p, s, n) == 0);
-}
-
 static struct inv_state *
 invoice_for(engine *e, const struct invoice_line *l)
 {
@@ -568,9 +562,9 @@ invoice_for(engine *e, const struct invoice_line *l)
 	struct inv_state *last = e->last_inv;
 
 	/* An invoice's lines come together: compare before keying. */
-	if (last != NULL && same_text(num, last->inv.number,
-	    last->number_len) && same_text(firm, last->inv.firm,
-	    last->firm_len))
+	if (last != NULL && text_eq_text(num, (struct text){last->inv.number,
+	    last->number_len}) && text_eq_text(firm, (struct text){
+	    last->inv.firm, last->firm_len}))
 		return last;
 	/* Ids are as long as the record allows, so the key buffer grows. */
 	xgrow(&e->keybuf, &e->keybuf_cap, firm.n + num.n + 16, 1);

@@ -253,11 +253,6 @@ text_eq(struct text t, const char *s)
 	return strlen(s) == t.n && memcmp(t.p, s, t.n) == 0;
 }
 
-bool
-text_eq_text(struct text a, struct text b)
-{
-	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
-}
 
 void
 text_copy_set(struct text_copy *c, struct text t)

@@ -732,7 +732,7 @@ intern_invoice(struct state *s, const struct invoice_line *l)
 		key = s->refs[s->last_ref];
 		last = &s->names[key.name];
 		if (key.file == l->file_index &&
-		    group_text_eq(s->pool + last->off, last->len, num))
+		    text_eq_text((struct text){s->pool + last->off, last->len}, num))
 			return s->last_ref;
 	}
 	key.file = l->file_index;

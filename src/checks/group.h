@@ -34,23 +34,6 @@ group_files_keep(struct group_files *gf, unsigned index, const char *name)
 const char *group_files_name(const struct group_files *gf, unsigned index);
 void group_files_fini(struct group_files *gf);
 
-/* s[0..n) == t, comparing short texts (ids) a word at a time. */
-static inline bool
-group_text_eq(const char *s, size_t n, struct text t)
-{
-	uint64_t a, b, c, d;
-
-	if (n != t.n)
-		return false;
-	if (n > 16 || n < 8)
-		return n == 0 || memcmp(s, t.p, n) == 0;
-	memcpy(&a, s, 8);
-	memcpy(&b, t.p, 8);
-	memcpy(&c, s + n - 8, 8);
-	memcpy(&d, t.p + n - 8, 8);
-	return a == b && c == d;
-}
-
 /* Small numbers for ids (firms), each text given one once, so keys can
  * hold 4 bytes instead of the text.  Lines come in invoices, so the last
  * id asked for answers most lines without a lookup.  Zero it to start;
@@ -70,7 +53,7 @@ void     group_ids_fini(struct group_ids *g);
 static inline uint32_t
 group_ids_get(struct group_ids *g, struct text id)
 {
-	if (g->has_last && group_text_eq(g->last, g->last_n, id))
+	if (g->has_last && text_eq_text((struct text){g->last, g->last_n}, id))
 		return g->last_num;
 	return group_ids_lookup(g, id);
 }

@@ -99,12 +99,6 @@ clip(size_t n)
 	return (int)(n > 40 ? 40 : n);
 }
 
-static bool
-same_text(struct text a, const char *b, size_t bn)
-{
-	return a.n == bn && (bn == 0 || memcmp(a.p, b, bn) == 0);
-}
-
 static void
 check_invoice_fields(struct check_ctx *cx, const struct rule *r,
     struct state *s, const struct invoice_line *l,
@@ -121,7 +115,7 @@ check_invoice_fields(struct check_ctx *cx, const struct rule *r,
 		struct text now = l->field[f];
 
 		if (!l->has_column[f] ||
-		    same_text(now, s->pool + fl->off[i], fl->len[i]))
+		    text_eq_text(now, (struct text){s->pool + fl->off[i], fl->len[i]}))
 			continue;
 		if (i < NHEADF)
 			differs = true;
