@@ -111,6 +111,40 @@ void check_emit_line_sev(struct check_ctx *cx, const struct rule *r,
     enum severity sev, const struct invoice_line *l, int64_t at_risk,
     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/*
+ * Work on each line that needs nothing but the line and what the states
+ * were made with: the engine does it before the line's hooks, on the
+ * reader's thread when the run has two (so that both cores share the
+ * checks), and a hook reads the result with check_ahead_of.  run must
+ * therefore read nothing that a hook changes, and write nothing a hook
+ * reads but its result (a scratch buffer of arg's own, say): never two
+ * at once, but not always on the hooks' thread.  Its result is `size`
+ * bytes, zeroed once and reused from line to line; fini (may be NULL)
+ * frees what run kept in them.
+ */
+struct check_ahead {
+	size_t size;
+	/* Once, after every rule's state is made, before the first line
+	 * (may be NULL): what run reads is final from then on. */
+	void (*start)(void *arg);
+	void (*run)(void *arg, const struct invoice_line *l, void *out);
+	void (*fini)(void *out);
+};
+
+/* Adds job (static; with arg, which the caller owns) to the run, from a
+ * state_new_cx hook, and returns the handle of its result.  Jobs run in
+ * the order they were added, so one may read the result of an earlier
+ * one. */
+size_t check_ahead_add(struct check_ctx *cx, const struct check_ahead *job,
+    void *arg);
+
+/* The result of a job for line l (in a hook, or in a later job). */
+static inline void *
+check_ahead_of(const struct invoice_line *l, size_t handle)
+{
+	return (unsigned char *)l->ahead + handle;
+}
+
 /* Tells the user, once per rule and input, why the check could not run
  * on some lines ("firm 24-6437381 has no roster").  Never a finding. */
 void check_note(struct check_ctx *cx, const struct rule *r, const char *fmt,

@@ -9,6 +9,22 @@
 #include "diag.h"
 #include "record.h"
 
+/*
+ * Work a sink does on each line that needs nothing but the line (and
+ * what the sink set up before the first): whoever carries lines to the
+ * sink on another thread (pipeline.h) may do it there, ahead of on_line,
+ * into a block of `size` bytes that line->ahead then points to.  Blocks
+ * start zeroed and are reused from line to line; fini frees what run
+ * kept in one.
+ */
+struct line_ahead {
+	const void *ctx;
+	size_t      size;
+	void      (*run)(const void *ctx, const struct invoice_line *line,
+	    void *block);
+	void      (*fini)(const void *ctx, void *block);
+};
+
 /* What a reader hands on.  Called synchronously from feed/finish. */
 struct input_sink {
 	void *ctx;
@@ -23,6 +39,8 @@ struct input_sink {
 	void (*on_error)(void *ctx, const struct diag *d);
 	/* Something the user should know once, which is no error. */
 	void (*on_note)(void *ctx, const struct diag *d);
+	/* NULL, or the work on_line does first (see above). */
+	const struct line_ahead *ahead;
 };
 
 /* How delimited exports are read.  Owned by the caller. */

@@ -122,9 +122,17 @@ struct phrase_hits {
 	size_t   *cap;
 	size_t    nlist, room, cap_words, cap_buf;
 	unsigned char *buf;
+	bool      packed; /* phrase_hits_pack's: everything in buf */
 };
 
 void phrase_hits_fini(struct phrase_hits *h);
+
+/* Copies what src found with ps into dst, packed into one buffer of just
+ * the size it needs (kept in dst and reused), to be read as src is: for
+ * keeping many results, where src holds room for the longest text.  dst
+ * is then only to be read, packed again or freed. */
+void phrase_hits_pack(struct phrase_hits *dst, const struct phrase_hits *src,
+    const phrase_set *ps);
 
 /* Scans s[0..n) once for every list of ps into h (replacing what h
  * held).  h stays tied to ps: read it with the same set. */

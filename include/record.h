@@ -138,6 +138,9 @@ struct invoice_line {
 	 * bytes in every field before LINE_ITEM_NUMBER (the invoice's own
 	 * fields), so what was found about them holds for all. */
 	unsigned long  head_id;
+	/* What the sink's line_ahead work (input.h) made of this line, or
+	 * NULL: readers leave it NULL. */
+	void          *ahead;
 
 	struct lint    lints[LINE_MAX_LINTS];
 	unsigned       nlints;

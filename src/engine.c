@@ -58,6 +58,14 @@ struct engine {
 		void      (*drop)(void *);
 	}                       *shared;   /* check_shared's objects */
 	size_t                   nshared, shared_cap;
+	struct ahead_job {
+		const struct check_ahead *job;
+		void                     *arg;
+		size_t                    at; /* its result, in a block */
+	}                       *jobs;     /* check_ahead_add's */
+	size_t                   njobs, jobs_cap;
+	struct line_ahead        ahead;    /* the jobs, as the sink's */
+	void                    *own_ahead; /* for lines not done ahead */
 	arena                   *strings;  /* finding and invoice text */
 
 	finding_store           *findings; /* made on the first finding */
@@ -142,6 +150,46 @@ check_shared(struct check_ctx *cx, const void *key, void *(*make)(void),
 	e->shared[e->nshared].obj = make();
 	e->shared[e->nshared].drop = drop;
 	return e->shared[e->nshared++].obj;
+}
+
+size_t
+check_ahead_add(struct check_ctx *cx, const struct check_ahead *job,
+    void *arg)
+{
+	engine *e = cx->e;
+	struct ahead_job *j;
+
+	xgrow(&e->jobs, &e->jobs_cap, e->njobs + 1, sizeof(*e->jobs));
+	j = &e->jobs[e->njobs++];
+	j->job = job;
+	j->arg = arg;
+	j->at = e->ahead.size;
+	/* Results on their own 16-byte boundaries, for any type. */
+	e->ahead.size += (job->size + 15) & ~(size_t)15;
+	return j->at;
+}
+
+static void
+run_ahead(const void *ctx, const struct invoice_line *l, void *block)
+{
+	const engine *e = ctx;
+	size_t i;
+
+	for (i = 0; i < e->njobs; i++)
+		e->jobs[i].job->run(e->jobs[i].arg, l,
+		    (unsigned char *)block + e->jobs[i].at);
+}
+
+static void
+fini_ahead(const void *ctx, void *block)
+{
+	const engine *e = ctx;
+	size_t i;
+
+	for (i = 0; i < e->njobs; i++)
+		if (e->jobs[i].job->fini != NULL)
+			e->jobs[i].job->fini((unsigned char *)block +
+			    e->jobs[i].at);
 }
 
 const struct history *
@@ -581,12 +629,19 @@ on_line(void *ctx, struct invoice_line *l)
 	const struct rule *rules;
 	int64_t capped;
 	size_t i;
+	bool own_ahead;
 
 	if (!firm_selected(e, l->field[F_LAW_FIRM_ID])) {
 		e->skipped++;
 		return;
 	}
 	e->checked++;
+	/* Without a pipeline, nobody did the jobs ahead: do them now. */
+	own_ahead = l->ahead == NULL && e->own_ahead != NULL;
+	if (own_ahead) {
+		l->ahead = e->own_ahead;
+		run_ahead(e, l, l->ahead);
+	}
 	is = invoice_for(e, l);
 	is->inv.nlines++;
 	if (dec_add(&is->inv.line_sum, l->num[N_TOTAL]) < 0 ||
@@ -629,6 +684,8 @@ on_line(void *ctx, struct invoice_line *l)
 	if (e->line_flagged)
 		is->lines_with_findings++;
 	e->line = NULL;
+	if (own_ahead)
+		l->ahead = NULL; /* the reader's line, as it was */
 }
 
 static void
@@ -681,6 +738,16 @@ engine_new(const rule_set *rs, const struct engine_opts *opts)
 			    &rules[i]);
 		else if (rules[i].check->state_new != NULL)
 			e->states[i] = rules[i].check->state_new(&rules[i]);
+	}
+	for (i = 0; i < e->njobs; i++)
+		if (e->jobs[i].job->start != NULL)
+			e->jobs[i].job->start(e->jobs[i].arg);
+	if (e->njobs > 0) {
+		e->ahead.ctx = e;
+		e->ahead.run = run_ahead;
+		e->ahead.fini = fini_ahead;
+		e->own_ahead = xcalloc(1, e->ahead.size);
+		e->sink.ahead = &e->ahead;
 	}
 	e->sink.ctx = e;
 	e->sink.on_line = on_line;
@@ -1056,6 +1123,11 @@ engine_free(engine *e)
 		if (e->states[i] != NULL)
 			rules[i].check->state_free(e->states[i]);
 	free(e->states);
+	if (e->own_ahead != NULL) {
+		fini_ahead(e, e->own_ahead);
+		free(e->own_ahead);
+	}
+	free(e->jobs);
 	for (i = 0; i < e->nshared; i++)
 		e->shared[i].drop(e->shared[i].obj);
 	free(e->shared);

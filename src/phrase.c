@@ -550,8 +550,13 @@ phrase_hits_fini(struct phrase_hits *h)
 {
 	size_t i;
 
-	for (i = 0; i < h->nlist; i++)
+	for (i = 0; !h->packed && i < h->nlist; i++)
 		free(h->base[i]);
+	if (h->packed) {
+		free(h->buf);
+		memset(h, 0, sizeof(*h));
+		return;
+	}
 	free(h->base);
 	free(h->last);
 	free(h->cap);
@@ -560,6 +565,51 @@ phrase_hits_fini(struct phrase_hits *h)
 	free(h->gap);
 	free(h->buf);
 	memset(h, 0, sizeof(*h));
+}
+
+void
+phrase_hits_pack(struct phrase_hits *dst, const struct phrase_hits *src,
+    const phrase_set *ps)
+{
+	size_t nl = ps->nlists, nw = src->nwords, nhits = 0, k, need;
+	size_t at_words, at_lists, at_hits, at_gap;
+	struct phrase_hit *hit;
+
+	if (!dst->packed) {
+		phrase_hits_fini(dst);
+		dst->packed = true;
+	}
+	for (k = 0; k < nl; k++)
+		nhits += (size_t)(src->last[k] - src->base[k]);
+	/* Widest members first, so each starts aligned. */
+	at_words = 0;
+	at_lists = at_words + 2 * nw * sizeof(size_t);
+	at_hits = at_lists + 2 * nl * sizeof(struct phrase_hit *);
+	at_gap = at_hits + nhits * sizeof(struct phrase_hit);
+	need = at_gap + (nw + 1) * sizeof(uint16_t);
+	xgrow(&dst->buf, &dst->cap_buf, need, 1);
+	dst->nwords = nw;
+	dst->nlist = nl;
+	dst->start = (size_t *)(void *)(dst->buf + at_words);
+	dst->end = dst->start + nw;
+	dst->base = (struct phrase_hit **)(void *)(dst->buf + at_lists);
+	dst->last = dst->base + nl;
+	hit = (struct phrase_hit *)(void *)(dst->buf + at_hits);
+	dst->gap = (uint16_t *)(void *)(dst->buf + at_gap);
+	if (nw > 0) {
+		memcpy(dst->start, src->start, nw * sizeof(size_t));
+		memcpy(dst->end, src->end, nw * sizeof(size_t));
+	}
+	memcpy(dst->gap, src->gap, (nw + 1) * sizeof(uint16_t));
+	for (k = 0; k < nl; k++) {
+		size_t n = (size_t)(src->last[k] - src->base[k]);
+
+		dst->base[k] = hit;
+		if (n > 0)
+			memcpy(hit, src->base[k], n * sizeof(*hit));
+		hit += n;
+		dst->last[k] = hit;
+	}
 }
 
 /* Appends the outputs of range r, ending at word `word` and byte `end`,

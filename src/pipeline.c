@@ -5,7 +5,9 @@
  * valid during the call) and queues it; the worker hands each batch's
  * events, in order, to the downstream sink.  With two cores the parse and
  * the checks overlap, and the order of everything the engine sees and
- * prints is exactly that of a single thread. */
+ * prints is exactly that of a single thread.  The work the sink does
+ * ahead of its lines (input.h, line_ahead) is done here, on the reader's
+ * thread, so that both cores share the checks' work. */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -37,6 +39,7 @@ struct batch {
 	size_t               nlines;
 	struct diag         *diags;
 	size_t               ndiags, diags_cap;
+	unsigned char       *ahead; /* per line: line_ahead's block */
 	char                *bytes; /* the lines' text */
 	size_t               nbytes, bytes_cap;
 	struct batch        *next;
@@ -45,6 +48,8 @@ struct batch {
 struct pipeline {
 	struct input_sink        sink; /* what the reader calls */
 	const struct input_sink *to;
+	const struct line_ahead *ahead; /* to's, or NULL */
+	size_t                   ahead_size; /* a block, rounded up */
 	pthread_t                worker;
 	pthread_mutex_t          lock;
 	pthread_cond_t           filled;  /* a batch was queued, or stop */
@@ -279,6 +284,12 @@ queue_line(void *ctx, struct invoice_line *l)
 		b->bytes_cap = sp.need;
 	}
 	copy_line(p, b, b->nlines, l, &sp);
+	if (p->ahead != NULL) {
+		struct invoice_line *dst = &b->lines[b->nlines];
+
+		dst->ahead = b->ahead + b->nlines * p->ahead_size;
+		p->ahead->run(p->ahead->ctx, dst, dst->ahead);
+	}
 	b->ev[b->nev].kind = EV_LINE;
 	b->ev[b->nev].at = b->nlines++;
 	b->nev++;
@@ -316,6 +327,22 @@ queue_note(void *ctx, const struct diag *d)
 
 /* ---- the pipeline ------------------------------------------------- */
 
+static void
+free_batch(const pipeline *p, struct batch *b)
+{
+	size_t i;
+
+	if (p->ahead != NULL && p->ahead->fini != NULL)
+		for (i = 0; i < BATCH_EVENTS; i++)
+			p->ahead->fini(p->ahead->ctx,
+			    b->ahead + i * p->ahead_size);
+	free(b->ahead);
+	free(b->lines);
+	free(b->cols_gen);
+	free(b->diags);
+	free(b->bytes);
+}
+
 pipeline *
 pipeline_new(const struct input_sink *to)
 {
@@ -323,6 +350,9 @@ pipeline_new(const struct input_sink *to)
 	size_t i;
 
 	p->to = to;
+	p->ahead = to->ahead;
+	if (p->ahead != NULL)
+		p->ahead_size = (p->ahead->size + 63) & ~(size_t)63;
 	p->cols_gen = 1; /* the batches' lines start at 0: cleared on use */
 	p->sink.ctx = p;
 	p->sink.on_line = queue_line;
@@ -334,6 +364,8 @@ pipeline_new(const struct input_sink *to)
 
 		b->lines = xcalloc(BATCH_EVENTS, sizeof(*b->lines));
 		b->cols_gen = xcalloc(BATCH_EVENTS, sizeof(*b->cols_gen));
+		if (p->ahead != NULL)
+			b->ahead = xcalloc(BATCH_EVENTS, p->ahead_size);
 		b->bytes = xmalloc(BATCH_BYTES);
 		b->bytes_cap = BATCH_BYTES;
 		b->next = p->spare;
@@ -356,11 +388,8 @@ no_emptied:
 no_filled:
 	pthread_mutex_destroy(&p->lock);
 no_lock:
-	for (i = 0; i < NBATCHES; i++) {
-		free(p->all[i].lines);
-		free(p->all[i].cols_gen);
-		free(p->all[i].bytes);
-	}
+	for (i = 0; i < NBATCHES; i++)
+		free_batch(p, &p->all[i]);
 	free(p);
 	return NULL;
 }
@@ -397,11 +426,7 @@ pipeline_free(pipeline *p)
 	pthread_cond_destroy(&p->emptied);
 	pthread_cond_destroy(&p->filled);
 	pthread_mutex_destroy(&p->lock);
-	for (i = 0; i < NBATCHES; i++) {
-		free(p->all[i].lines);
-		free(p->all[i].cols_gen);
-		free(p->all[i].diags);
-		free(p->all[i].bytes);
-	}
+	for (i = 0; i < NBATCHES; i++)
+		free_batch(p, &p->all[i]);
 	free(p);
 }

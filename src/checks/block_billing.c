@@ -240,7 +240,10 @@ struct state {
 	size_t         closed;    /* list: closed_words */
 	unsigned short *form_lex;  /* form id -> lexicon index */
 	unsigned char  *form_form; /* form id -> enum form */
+	size_t         ahead;     /* check_ahead handle: struct bb_ahead */
 };
+
+static const struct check_ahead tasks_ahead;
 
 static bool
 is_vowel(char c)
@@ -370,6 +373,8 @@ state_new(struct check_ctx *cx, const struct rule *r)
 	s->closed = narr_scan_add(s->sc, closed, NCLOSED);
 	s->form_lex = fs.lex;
 	s->form_form = fs.form;
+	/* After narr_scan_of added the scan: this job reads its result. */
+	s->ahead = check_ahead_add(cx, &tasks_ahead, s);
 	for (i = 0; i < fs.n; i++)
 		free(fs.v[i]);
 	free(fs.v);
@@ -1029,11 +1034,37 @@ count_tasks(const struct state *st, const struct narr_hits *nh,
 	}
 }
 
+/* The tasks of a fee line's narrative, counted ahead from the scan
+ * ahead. */
+struct bb_ahead {
+	struct tally             ty;
+	const struct narr_hits *nh; /* the scan counted; NULL: none */
+};
+
+static void
+ahead_run(void *arg, const struct invoice_line *l, void *out)
+{
+	const struct state *st = arg;
+	struct bb_ahead *a = out;
+
+	a->nh = NULL;
+	if (l->type != LINE_FEE || narr_text(l).n == 0)
+		return;
+	a->nh = narr_scan_ahead(st->sc, l);
+	count_tasks(st, a->nh, &a->ty);
+}
+
+static const struct check_ahead tasks_ahead = {
+	sizeof(struct bb_ahead), NULL, ahead_run, NULL
+};
+
 static void
 on_line(struct check_ctx *cx, const struct rule *r,
     const struct invoice_line *l)
 {
 	const struct state *st = check_state(cx);
+	const struct bb_ahead *a = check_ahead_of(l, st->ahead);
+	const struct narr_hits *nh;
 	const struct param_value *min_units = rule_param(r, P_MIN_UNITS);
 	long min_tasks = rule_param(r, P_MIN_TASKS)->u.count;
 	struct text t = narr_text(l);
@@ -1045,7 +1076,12 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		return;
 	if (min_units->set && l->num[N_UNITS] < min_units->u.amount)
 		return;
-	count_tasks(st, narr_scan_line(st->sc, l), &ty);
+	/* Counted ahead, unless the scan has changed since. */
+	nh = narr_scan_line(st->sc, l);
+	if (a->nh == nh)
+		ty = a->ty;
+	else
+		count_tasks(st, nh, &ty);
 	if (ty.n < 2 || ty.n < (size_t)(min_tasks > 0 ? min_tasks : 0))
 		return;
 	names[0] = '\0';

@@ -89,14 +89,54 @@ struct state {
 	const struct param_value *match_pv; /* match_bits is for this value */
 	unsigned           match_bits;
 	struct group_files files;
+	/* The fingerprint is worked out ahead (check_ahead), with the
+	 * rule's own match set and the version the run keys on. */
+	size_t             ahead;
+	unsigned           ahead_bits;
+	bool               ahead_v1;
+};
+
+/* A line's fingerprint, worked out ahead. */
+struct dup_ahead {
+	uint64_t fp[2];
+	unsigned bits; /* the match set it is for */
+	bool     set;  /* false: not a fee or expense line */
+};
+
+static unsigned bits_of(const struct param_value *pv);
+static void fingerprint_v1(uint64_t fp[2], const struct invoice_line *l,
+    unsigned bits);
+static void fingerprint_v2(uint64_t fp[2], const struct invoice_line *l,
+    unsigned bits, bool simd);
+
+static void
+ahead_run(void *arg, const struct invoice_line *l, void *out)
+{
+	const struct state *s = arg;
+	struct dup_ahead *a = out;
+
+	a->set = l->type == LINE_FEE || l->type == LINE_EXPENSE;
+	if (!a->set)
+		return;
+	a->bits = s->ahead_bits;
+	if (s->ahead_v1)
+		fingerprint_v1(a->fp, l, a->bits);
+	else
+		fingerprint_v2(a->fp, l, a->bits, true);
+}
+
+static const struct check_ahead fingerprint_ahead = {
+	sizeof(struct dup_ahead), NULL, ahead_run, NULL
 };
 
 static void *
-state_new(const struct rule *r)
+state_new(struct check_ctx *cx, const struct rule *r)
 {
 	struct state *s = xcalloc(1, sizeof(*s));
 
-	(void)r;
+	s->ahead_bits = bits_of(rule_param(r, P_MATCH));
+	s->ahead_v1 = check_history(cx) != NULL;
+	s->ahead = check_ahead_add(cx, &fingerprint_ahead, s);
 	s->far = keymap_new(sizeof(uint64_t));
 	s->ref_ids = keymap_new(sizeof(uint32_t));
 	s->name_ids = keymap_new(sizeof(uint32_t));
@@ -122,19 +162,27 @@ state_free(void *p)
 /* The match set of the rule at hand; a firm's override may change it, so
  * it is worked out again whenever the parameter value changes. */
 static unsigned
-match_bits(struct state *s, const struct rule *r)
+bits_of(const struct param_value *pv)
 {
-	const struct param_value *pv = rule_param(r, P_MATCH);
+	unsigned bits = pv->set ? 0 : M_DEFAULT;
 	size_t i, j;
 
-	if (pv == s->match_pv)
-		return s->match_bits;
-	s->match_pv = pv;
-	s->match_bits = pv->set ? 0 : M_DEFAULT;
 	for (i = 0; pv->set && i < pv->u.list.n; i++)
 		for (j = 0; j < NMATCH; j++)
 			if (strcmp(pv->u.list.v[i], match_names[j]) == 0)
-				s->match_bits |= 1u << j;
+				bits |= 1u << j;
+	return bits;
+}
+
+static unsigned
+match_bits(struct state *s, const struct rule *r)
+{
+	const struct param_value *pv = rule_param(r, P_MATCH);
+
+	if (pv != s->match_pv) {
+		s->match_pv = pv;
+		s->match_bits = bits_of(pv);
+	}
 	return s->match_bits;
 }
 
@@ -846,6 +894,7 @@ on_line(struct check_ctx *cx, const struct rule *r,
 {
 	struct state *s;
 	const struct history *h;
+	const struct dup_ahead *a;
 	unsigned char key[16];
 	uint64_t fp[2];
 	struct seen *e;
@@ -859,17 +908,24 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	bits = match_bits(s, r);
 	if (!has_columns(cx, r, l, bits))
 		return;
-	/* With a history, key on what it holds (see fingerprint_v1). */
+	/* With a history, key on what it holds (see fingerprint_v1).  A
+	 * firm's own match set needs its own fingerprint. */
 	h = check_history(cx);
-	if (h != NULL) {
+	a = check_ahead_of(l, s->ahead);
+	if (a->set && a->bits == bits) {
+		fp[0] = a->fp[0];
+		fp[1] = a->fp[1];
+	} else if (h != NULL) {
 		fingerprint_v1(fp, l, bits);
+	} else {
+		fingerprint_v2(fp, l, bits, true);
+	}
+	if (h != NULL) {
 		for (i = 0; i < 8; i++) {
 			key[i] = (unsigned char)(fp[0] >> (8 * i));
 			key[8 + i] = (unsigned char)(fp[1] >> (8 * i));
 		}
 		check_history_fingerprint(cx, l, key);
-	} else {
-		fingerprint_v2(fp, l, bits, true);
 	}
 	e = seen_put(s, fp, &created);
 	if (!created) {
@@ -898,7 +954,7 @@ const struct check check_duplicate = {
 		   "within or across invoices and inputs",
 	.params = params,
 	.nparams = sizeof(params) / sizeof(params[0]),
-	.state_new = state_new,
+	.state_new_cx = state_new,
 	.state_free = state_free,
 	.on_line = on_line,
 };

@@ -1,5 +1,6 @@
 /* narrative.c - helpers of the narrative checks (see narrative.h): the
  * run's one scanner of narratives, codes, amounts and events. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,14 +11,16 @@
 /* The scanner: its lists (copies, kept to rebuild the automaton when a
  * list comes later), the automaton, and the line last scanned. */
 struct narr_scan {
-	struct narr_hits  hits;    /* first: see narr_scan_line; hits.ps is
-	                              NULL until built */
+	struct narr_scan_head head; /* first: see narr_scan_line; hits.ps
+	                               is NULL until built */
 	struct narr_reg {
 		char  **v;
 		size_t  n;
 	}                *lists;
 	size_t            nlists, cap;
-	bool              stale;   /* a list came after the last build */
+	phrase_set       *ahead_ps; /* the scan ahead's; kept when rebuilt */
+	struct phrase_hits ahead_scratch; /* its scan, before packing */
+	bool              has_ahead; /* its job is added */
 };
 
 static void *
@@ -38,18 +41,72 @@ scan_free(void *p)
 		free(sc->lists[i].v);
 	}
 	free(sc->lists);
-	phrase_set_free(sc->hits.ps);
-	phrase_hits_fini(&sc->hits.h);
+	if (sc->ahead_ps != sc->head.hits.ps)
+		phrase_set_free(sc->ahead_ps);
+	phrase_set_free(sc->head.hits.ps);
+	phrase_hits_fini(&sc->head.hits.h);
+	phrase_hits_fini(&sc->ahead_scratch);
 	free(sc);
 }
 
 /* Names the scanner among the run's shared objects. */
 static const char scan_key;
 
+static void rebuild(narr_scan *sc);
+
+/* The scan ahead: with the automaton of the lists added by then, which
+ * no rebuild frees or changes. */
+static void
+ahead_start(void *arg)
+{
+	narr_scan *sc = arg;
+
+	if (sc->head.stale || sc->head.hits.ps == NULL)
+		rebuild(sc);
+	sc->ahead_ps = sc->head.hits.ps;
+}
+
+/* Scans into one scratch result, which holds room for the longest text,
+ * then keeps a packed copy with the line: the pipeline holds a thousand
+ * lines. */
+static void
+ahead_run(void *arg, const struct invoice_line *l, void *out)
+{
+	narr_scan *sc = arg;
+	struct narr_hits *a = out;
+	struct text t = narr_text(l);
+
+	phrase_scan_hits(sc->ahead_ps, t.p, t.n, &sc->ahead_scratch);
+	phrase_hits_pack(&a->h, &sc->ahead_scratch, sc->ahead_ps);
+	a->ps = sc->ahead_ps;
+	a->t = t;
+	a->line = l;
+	a->record = l->record;
+	a->file = l->file_index;
+}
+
+static void
+ahead_fini(void *out)
+{
+	struct narr_hits *a = out;
+
+	phrase_hits_fini(&a->h);
+}
+
+static const struct check_ahead scan_ahead = {
+	sizeof(struct narr_hits), ahead_start, ahead_run, ahead_fini
+};
+
 narr_scan *
 narr_scan_of(struct check_ctx *cx)
 {
-	return check_shared(cx, &scan_key, scan_new, scan_free);
+	narr_scan *sc = check_shared(cx, &scan_key, scan_new, scan_free);
+
+	if (!sc->has_ahead) {
+		sc->head.ahead = check_ahead_add(cx, &scan_ahead, sc);
+		sc->has_ahead = true;
+	}
+	return sc;
 }
 
 static bool
@@ -81,8 +138,8 @@ narr_scan_add(narr_scan *sc, const char *const *v, size_t n)
 	r->v = xcalloc(n ? n : 1, sizeof(*r->v));
 	for (i = 0; i < n; i++)
 		r->v[i] = v[i] != NULL ? xstrdup(v[i]) : NULL;
-	sc->stale = true;
-	sc->hits.line = NULL;
+	sc->head.stale = true;
+	sc->head.hits.line = NULL;
 	return sc->nlists++;
 }
 
@@ -97,10 +154,11 @@ rebuild(narr_scan *sc)
 		pl[i].v = (const char *const *)sc->lists[i].v;
 		pl[i].n = sc->lists[i].n;
 	}
-	phrase_set_free(sc->hits.ps);
-	sc->hits.ps = phrase_set_new_lists(pl, sc->nlists);
+	if (sc->head.hits.ps != sc->ahead_ps)
+		phrase_set_free(sc->head.hits.ps);
+	sc->head.hits.ps = phrase_set_new_lists(pl, sc->nlists);
 	free(pl);
-	sc->stale = false;
+	sc->head.stale = false;
 }
 
 struct narr_hits *
@@ -108,14 +166,14 @@ narr_scan_new_line(narr_scan *sc, const struct invoice_line *l)
 {
 	struct text t = narr_text(l);
 
-	if (sc->stale || sc->hits.ps == NULL)
+	if (sc->head.stale || sc->head.hits.ps == NULL)
 		rebuild(sc);
-	phrase_scan_hits(sc->hits.ps, t.p, t.n, &sc->hits.h);
-	sc->hits.t = t;
-	sc->hits.line = l;
-	sc->hits.file = l->file_index;
-	sc->hits.record = l->record;
-	return &sc->hits;
+	phrase_scan_hits(sc->head.hits.ps, t.p, t.n, &sc->head.hits.h);
+	sc->head.hits.t = t;
+	sc->head.hits.line = l;
+	sc->head.hits.file = l->file_index;
+	sc->head.hits.record = l->record;
+	return &sc->head.hits;
 }
 
 size_t

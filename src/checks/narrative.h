@@ -18,7 +18,9 @@
  * them, however many checks ask.  Lists are added when a rule's state is
  * made (state_new_cx), and a firm's override list the first time a line
  * of that firm needs it (the automaton is then rebuilt, and the line read
- * again).
+ * again).  Each line is scanned ahead of the checks (check_ahead) with
+ * the automaton of the lists added by state_new time; a line scanned
+ * after a rebuild is scanned again by the check that asks.
  * One per engine (check_shared), so it is neither global nor shared
  * between runs.
  */
@@ -43,19 +45,41 @@ struct narr_hits {
 	unsigned           file;
 };
 
+/* What narr_scan_line reads of the scanner: its first members. */
+struct narr_scan_head {
+	struct narr_hits hits;  /* the last line scanned on demand */
+	size_t           ahead; /* check_ahead handle of the scan ahead */
+	bool             stale; /* a list came after the last build */
+};
+
 /* The scan behind narr_scan_line, for a line not scanned yet. */
 struct narr_hits *narr_scan_new_line(narr_scan *sc,
     const struct invoice_line *l);
 
-/* l's narrative scanned for every list: on the first call for l, and the
- * same result on later calls for l (the line is known by its input,
- * record and text, since readers reuse one invoice_line).  Valid until
+/* The scan of l done ahead of the checks; for another job ahead (which
+ * must be added after the scanner is made) and narr_scan_line.  Its
+ * automaton may be older than the scanner's. */
+static inline const struct narr_hits *
+narr_scan_ahead(const narr_scan *sc, const struct invoice_line *l)
+{
+	return check_ahead_of(l, ((const struct narr_scan_head *)(const void *)
+	    sc)->ahead);
+}
+
+/* l's narrative scanned for every list: the scan ahead, or on the first
+ * call for l, and the same result on later calls for l (the line is known
+ * by its input, record and text, since readers reuse one invoice_line).  Valid until
  * the next call with another line or the next narr_scan_add. */
 static inline struct narr_hits *
 narr_scan_line(narr_scan *sc, const struct invoice_line *l)
 {
-	struct narr_hits *nh = (struct narr_hits *)(void *)sc;
+	struct narr_scan_head *head = (struct narr_scan_head *)(void *)sc;
+	struct narr_hits *nh = &head->hits;
+	struct narr_hits *a = check_ahead_of(l, head->ahead);
 
+	/* The scan ahead serves while no list came since. */
+	if (a->ps == nh->ps && !head->stale)
+		return a;
 	if (nh->line == l && nh->record == l->record &&
 	    nh->file == l->file_index &&
 	    nh->t.p == l->field[F_LINE_ITEM_DESCRIPTION].p &&

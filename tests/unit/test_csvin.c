@@ -149,7 +149,7 @@ run_opts(const char *name, const struct input_opts *o, const char *buf,
     size_t len, size_t chunk)
 {
 	struct got *g = track(calloc(1, sizeof(*g)));
-	struct input_sink sink;
+	struct input_sink sink = {0};
 	csv_reader *r;
 	size_t i;
 
@@ -1556,7 +1556,7 @@ csvin__record_outgrowing_buffer__earlier_fields_kept(void **state)
 {
 	static const struct input_opts o = {.date_form = DATE_AUTO};
 	static const size_t chunks[] = {0, 1, 7, 333};
-	struct input_sink sink = {NULL, long_on_line, NULL, NULL, NULL};
+	struct input_sink sink = {NULL, long_on_line, NULL, NULL, NULL, NULL};
 	struct input_counts counts;
 	char csv[8192], want[4096];
 	size_t n = 0, k = 0, i, c;

@@ -116,7 +116,7 @@ static void
 read_buf(struct seen *s, struct input_counts *c, const char *buf,
     size_t len, size_t chunk, size_t max_record)
 {
-	struct input_sink sink = {s, on_line, on_reject, on_error, on_note};
+	struct input_sink sink = {s, on_line, on_reject, on_error, on_note, NULL};
 	struct input_opts opts;
 	input_reader *r;
 	size_t off;

@@ -325,15 +325,41 @@ phrase_lists__one_scan__each_list_its_own_matches(void **state)
 /* Each list of a combined set finds what a set of that list alone finds,
  * in the same order, whatever the other lists hold; and the words are
  * the words. */
+/* A packed copy (phrase_hits_pack) reads as the scan it copies. */
 static void
-phrase_lists__random__agree_with_one_list_sets(void **state)
+assert_same_hits(const struct phrase_hits *a, const struct phrase_hits *b,
+    size_t nl)
+{
+	size_t i, k;
+
+	assert_int_equal(a->nwords, b->nwords);
+	for (i = 0; i < a->nwords; i++) {
+		assert_int_equal(a->start[i], b->start[i]);
+		assert_int_equal(a->end[i], b->end[i]);
+	}
+	for (i = 0; i <= a->nwords; i++)
+		assert_int_equal(a->gap[i], b->gap[i]);
+	for (k = 0; k < nl; k++) {
+		const struct phrase_hit *m, *me, *p, *pe;
+
+		m = phrase_hits_of(a, k, &me);
+		p = phrase_hits_of(b, k, &pe);
+		assert_int_equal(me - m, pe - p);
+		assert_int_equal(phrase_hits_any(a, k), phrase_hits_any(b, k));
+		assert_memory_equal(m, p, (size_t)(me - m) * sizeof(*m));
+	}
+}
+
+static void
+phrase_lists__random__agree_with_one_list_sets_packed_too(void **state)
 {
 	unsigned seed = 777;
 	int round;
-	struct phrase_hits h;
+	struct phrase_hits h, packed;
 
 	(void)state;
 	memset(&h, 0, sizeof(h));
+	memset(&packed, 0, sizeof(packed));
 	for (round = 0; round < 1500; round++) {
 		char pbuf[4][5][12], text[400];
 		const char *ph[4][5];
@@ -359,6 +385,9 @@ phrase_lists__random__agree_with_one_list_sets(void **state)
 		len = strlen(text);
 		all = phrase_set_new_lists(lists, nl);
 		phrase_scan_hits(all, text, len, &h);
+		/* One packed result reused, as the scan ahead does. */
+		phrase_hits_pack(&packed, &h, all);
+		assert_same_hits(&h, &packed, nl);
 		assert_int_equal(h.nwords, phrase_count_words(text, len));
 		for (i = 0; i < h.nwords; i++) {
 			assert_true(phrase_word_byte(
@@ -391,6 +420,7 @@ phrase_lists__random__agree_with_one_list_sets(void **state)
 		phrase_set_free(all);
 	}
 	phrase_hits_fini(&h);
+	phrase_hits_fini(&packed);
 }
 
 /* ---- randomized cross-check -------------------------------------- */
@@ -599,7 +629,7 @@ main(void)
 		cmocka_unit_test(
 		    phrase_lists__one_scan__each_list_its_own_matches),
 		cmocka_unit_test(
-		    phrase_lists__random__agree_with_one_list_sets),
+		    phrase_lists__random__agree_with_one_list_sets_packed_too),
 	};
 
 	return cmocka_run_group_tests_name("phrase", tests, NULL, NULL);

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,9 +141,9 @@ run_both(size_t n, size_t big_every)
 {
 	struct seen direct = {0}, piped = {0};
 	struct input_sink to_direct = {&direct, got_line, got_reject,
-		got_error, got_note};
+		got_error, got_note, NULL};
 	struct input_sink to_piped = {&piped, got_line, got_reject,
-		got_error, got_note};
+		got_error, got_note, NULL};
 	pipeline *p = pipeline_new(&to_piped);
 	size_t i;
 
@@ -180,7 +181,7 @@ pipeline__empty__wait_returns(void **state)
 {
 	struct seen s = {0};
 	struct input_sink to = {&s, got_line, got_reject, got_error,
-		got_note};
+		got_note, NULL};
 	pipeline *p = pipeline_new(&to);
 
 	(void)state;
@@ -199,7 +200,7 @@ pipeline__wait__delivers_all_so_far(void **state)
 {
 	struct seen s = {0};
 	struct input_sink to = {&s, got_line, got_reject, got_error,
-		got_note};
+		got_note, NULL};
 	pipeline *p = pipeline_new(&to);
 
 	(void)state;
@@ -233,7 +234,7 @@ pipeline__fewer_columns__fields_blank(void **state)
 {
 	struct seen s = {0};
 	struct input_sink to = {&s, got_firm, got_reject, got_error,
-		got_note};
+		got_note, NULL};
 	pipeline *p = pipeline_new(&to);
 	struct invoice_line *l = calloc(1, sizeof(*l));
 	size_t i;
@@ -262,6 +263,100 @@ pipeline__fewer_columns__fields_blank(void **state)
 	seen_free(&s);
 }
 
+/* The sink's work ahead: a digest of the line's text, and the thread
+ * that made it, kept in a block that fini marks. */
+struct digest {
+	uint64_t  sum;
+	size_t    len;
+	pthread_t thread;
+	char     *kept; /* something to free, as a scan's buffers */
+};
+
+struct ahead_seen {
+	struct seen diags; /* first: got_diag's */
+	pthread_t   feeder;
+	size_t    lines, bad, on_feeder, finis;
+};
+
+static uint64_t
+text_sum(struct text t)
+{
+	uint64_t h = 1469598103934665603u;
+	size_t i;
+
+	for (i = 0; i < t.n; i++)
+		h = (h ^ (unsigned char)t.p[i]) * 1099511628211u;
+	return h;
+}
+
+static void
+digest_run(const void *ctx, const struct invoice_line *l, void *block)
+{
+	struct digest *d = block;
+
+	(void)ctx;
+	d->sum = text_sum(l->field[F_LINE_ITEM_DESCRIPTION]);
+	d->len = l->field[F_LINE_ITEM_DESCRIPTION].n;
+	d->thread = pthread_self();
+	if (d->kept == NULL)
+		d->kept = malloc(16);
+}
+
+static void
+digest_fini(const void *ctx, void *block)
+{
+	struct digest *d = block;
+	struct ahead_seen *s = (struct ahead_seen *)(uintptr_t)ctx;
+
+	if (d->kept != NULL)
+		s->finis++;
+	free(d->kept);
+}
+
+static void
+digest_line(void *ctx, struct invoice_line *l)
+{
+	struct ahead_seen *s = ctx;
+	const struct digest *d = l->ahead;
+
+	s->lines++;
+	if (d == NULL || d->len != l->field[F_LINE_ITEM_DESCRIPTION].n ||
+	    d->sum != text_sum(l->field[F_LINE_ITEM_DESCRIPTION]))
+		s->bad++;
+	else if (pthread_equal(d->thread, s->feeder))
+		s->on_feeder++;
+}
+
+/* The work ahead is done for every line, on the reader's thread, before
+ * the line reaches the sink, into a block of its own that the sink finds
+ * in line->ahead; each block used is finished when the pipeline ends. */
+static void
+pipeline__work_ahead__on_reader_thread(void **state)
+{
+	struct ahead_seen s = {0};
+	struct line_ahead ahead = {&s, sizeof(struct digest), digest_run,
+		digest_fini};
+	struct input_sink to = {&s, digest_line, got_reject, got_error,
+		got_note, &ahead};
+	pipeline *p;
+
+	(void)state;
+	s.feeder = pthread_self();
+	p = pipeline_new(&to);
+	assert_non_null(p);
+	feed(pipeline_sink(p), 3000, 97);
+	pipeline_wait(p);
+	/* Every seventh event of feed's is a diagnostic. */
+	assert_int_equal(s.lines, 3000 - 3000 / 7 - (3000 % 7 > 3));
+	assert_int_equal(s.bad, 0);
+	assert_int_equal(s.on_feeder, s.lines);
+	pipeline_free(p);
+	assert_true(s.finis > 0);
+	assert_true(s.finis <= s.lines);
+	assert_int_equal(s.diags.n, 3000 / 7 + (3000 % 7 > 3));
+	seen_free(&s.diags);
+}
+
 int
 main(void)
 {
@@ -271,6 +366,7 @@ main(void)
 		cmocka_unit_test(pipeline__empty__wait_returns),
 		cmocka_unit_test(pipeline__wait__delivers_all_so_far),
 		cmocka_unit_test(pipeline__fewer_columns__fields_blank),
+		cmocka_unit_test(pipeline__work_ahead__on_reader_thread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
