@@ -129,6 +129,11 @@ struct check_ahead {
 	void (*start)(void *arg);
 	void (*run)(void *arg, const struct invoice_line *l, void *out);
 	void (*fini)(void *out);
+	/* May be NULL: on the hooks' thread, a few lines before l's hooks,
+	 * with run's result: may prefetch what they will look up, and
+	 * must change nothing. */
+	void (*soon)(const void *arg, const struct invoice_line *l,
+	    const void *out);
 };
 
 /* Adds job (static; with arg, which the caller owns) to the run, from a

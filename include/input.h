@@ -23,6 +23,10 @@ struct line_ahead {
 	void      (*run)(const void *ctx, const struct invoice_line *line,
 	    void *block);
 	void      (*fini)(const void *ctx, void *block);
+	/* May be NULL.  Called on on_line's thread a few lines before
+	 * on_line(line), once run has made its block: a hint to start
+	 * loading what on_line will look up, which changes nothing. */
+	void      (*soon)(const void *ctx, const struct invoice_line *line);
 };
 
 /* What a reader hands on.  Called synchronously from feed/finish. */

@@ -192,6 +192,18 @@ fini_ahead(const void *ctx, void *block)
 			    e->jobs[i].at);
 }
 
+static void
+soon_ahead(const void *ctx, const struct invoice_line *l)
+{
+	const engine *e = ctx;
+	size_t i;
+
+	for (i = 0; i < e->njobs; i++)
+		if (e->jobs[i].job->soon != NULL)
+			e->jobs[i].job->soon(e->jobs[i].arg, l,
+			    (const unsigned char *)l->ahead + e->jobs[i].at);
+}
+
 const struct history *
 check_history(const struct check_ctx *cx)
 {
@@ -746,6 +758,7 @@ engine_new(const rule_set *rs, const struct engine_opts *opts)
 		e->ahead.ctx = e;
 		e->ahead.run = run_ahead;
 		e->ahead.fini = fini_ahead;
+		e->ahead.soon = soon_ahead;
 		e->own_ahead = xcalloc(1, e->ahead.size);
 		e->sink.ahead = &e->ahead;
 	}

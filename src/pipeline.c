@@ -68,16 +68,28 @@ struct pipeline {
 	struct batch             all[NBATCHES];
 };
 
+/* Lines ahead of the one delivered that the sink hears of (line_ahead's
+ * soon): far enough that a cache miss is over by then. */
+#define SOON 6
+
 static void
 deliver(const struct input_sink *to, struct batch *b)
 {
+	const struct line_ahead *ahead = to->ahead;
 	size_t i;
 
+	if (ahead != NULL && ahead->soon != NULL)
+		for (i = 0; i < SOON && i < b->nlines; i++)
+			ahead->soon(ahead->ctx, &b->lines[i]);
 	for (i = 0; i < b->nev; i++) {
 		const struct event *ev = &b->ev[i];
 
 		switch (ev->kind) {
 		case EV_LINE:
+			if (ahead != NULL && ahead->soon != NULL &&
+			    ev->at + SOON < b->nlines)
+				ahead->soon(ahead->ctx,
+				    &b->lines[ev->at + SOON]);
 			to->on_line(to->ctx, &b->lines[ev->at]);
 			break;
 		case EV_REJECT:

@@ -1055,7 +1055,7 @@ ahead_run(void *arg, const struct invoice_line *l, void *out)
 }
 
 static const struct check_ahead tasks_ahead = {
-	sizeof(struct bb_ahead), NULL, ahead_run, NULL
+	.size = sizeof(struct bb_ahead), .run = ahead_run
 };
 
 static void

@@ -125,8 +125,21 @@ ahead_run(void *arg, const struct invoice_line *l, void *out)
 		fingerprint_v2(a->fp, l, a->bits, true);
 }
 
+/* The table slot the line will probe: a miss, once the table outgrows
+ * the cache, that can be under way while earlier lines are checked. */
+static void
+ahead_soon(const void *arg, const struct invoice_line *l, const void *out)
+{
+	const struct state *s = arg;
+	const struct dup_ahead *a = out;
+
+	(void)l;
+	if (a->set && s->seen_cap > 0)
+		__builtin_prefetch(&s->seen[a->fp[0] & (s->seen_cap - 1)]);
+}
+
 static const struct check_ahead fingerprint_ahead = {
-	sizeof(struct dup_ahead), NULL, ahead_run, NULL
+	.size = sizeof(struct dup_ahead), .run = ahead_run, .soon = ahead_soon
 };
 
 static void *

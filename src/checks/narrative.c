@@ -94,7 +94,8 @@ ahead_fini(void *out)
 }
 
 static const struct check_ahead scan_ahead = {
-	sizeof(struct narr_hits), ahead_start, ahead_run, ahead_fini
+	.size = sizeof(struct narr_hits), .start = ahead_start,
+	.run = ahead_run, .fini = ahead_fini
 };
 
 narr_scan *

@@ -276,6 +276,8 @@ struct ahead_seen {
 	struct seen diags; /* first: got_diag's */
 	pthread_t   feeder;
 	size_t    lines, bad, on_feeder, finis;
+	size_t    soon, soon_bad;
+	unsigned long soon_last; /* the record soon heard of last */
 };
 
 static uint64_t
@@ -313,6 +315,21 @@ digest_fini(const void *ctx, void *block)
 	free(d->kept);
 }
 
+/* Told of a line before it comes, on the sink's thread, with its block
+ * made. */
+static void
+digest_soon(const void *ctx, const struct invoice_line *l)
+{
+	struct ahead_seen *s = (struct ahead_seen *)(uintptr_t)ctx;
+	const struct digest *d = l->ahead;
+
+	s->soon++;
+	if (d == NULL || d->sum != text_sum(l->field[F_LINE_ITEM_DESCRIPTION]) ||
+	    pthread_equal(pthread_self(), s->feeder))
+		s->soon_bad++;
+	s->soon_last = l->record;
+}
+
 static void
 digest_line(void *ctx, struct invoice_line *l)
 {
@@ -320,6 +337,9 @@ digest_line(void *ctx, struct invoice_line *l)
 	const struct digest *d = l->ahead;
 
 	s->lines++;
+	/* soon comes first, if at all, for a line of the same batch. */
+	if (s->soon > 0 && s->soon_last < l->record)
+		s->soon_bad++;
 	if (d == NULL || d->len != l->field[F_LINE_ITEM_DESCRIPTION].n ||
 	    d->sum != text_sum(l->field[F_LINE_ITEM_DESCRIPTION]))
 		s->bad++;
@@ -335,7 +355,7 @@ pipeline__work_ahead__on_reader_thread(void **state)
 {
 	struct ahead_seen s = {0};
 	struct line_ahead ahead = {&s, sizeof(struct digest), digest_run,
-		digest_fini};
+		digest_fini, digest_soon};
 	struct input_sink to = {&s, digest_line, got_reject, got_error,
 		got_note, &ahead};
 	pipeline *p;
@@ -350,6 +370,9 @@ pipeline__work_ahead__on_reader_thread(void **state)
 	assert_int_equal(s.lines, 3000 - 3000 / 7 - (3000 % 7 > 3));
 	assert_int_equal(s.bad, 0);
 	assert_int_equal(s.on_feeder, s.lines);
+	assert_int_equal(s.soon_bad, 0);
+	assert_true(s.soon >= s.lines / 2);
+	assert_true(s.soon <= s.lines);
 	pipeline_free(p);
 	assert_true(s.finis > 0);
 	assert_true(s.finis <= s.lines);
