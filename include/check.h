@@ -113,14 +113,17 @@ void check_emit_line_sev(struct check_ctx *cx, const struct rule *r,
 
 /*
  * Work on each line that needs nothing but the line and what the states
- * were made with: the engine does it before the line's hooks, on the
- * reader's thread when the run has two (so that both cores share the
- * checks), and a hook reads the result with check_ahead_of.  run must
- * therefore read nothing that a hook changes, and write nothing a hook
- * reads but its result (a scratch buffer of arg's own, say): never two
- * at once, but not always on the hooks' thread.  Its result is `size`
- * bytes, zeroed once and reused from line to line; fini (may be NULL)
- * frees what run kept in them.
+ * were made with, which the reader's thread may do ahead of the line's
+ * hooks when the run has two (so that both cores share the checks); a
+ * hook reads the result with check_ahead_of.  run is only ever called
+ * there, so it must read nothing that a hook changes, and write nothing
+ * a hook reads but its result (a scratch buffer of arg's own may serve
+ * every line).  Its result is `size` bytes, zeroed once and reused from
+ * line to line; fini (may be NULL) frees what run kept in them.
+ *
+ * A line may come with every result zeroed: the job was not run (no
+ * second thread, or the reader was the slower one), and the hooks do
+ * the work themselves.  So a result must say whether it is one.
  */
 struct check_ahead {
 	size_t size;

@@ -65,7 +65,8 @@ struct engine {
 	}                       *jobs;     /* check_ahead_add's */
 	size_t                   njobs, jobs_cap;
 	struct line_ahead        ahead;    /* the jobs, as the sink's */
-	void                    *own_ahead; /* for lines not done ahead */
+	void                    *no_ahead; /* zeroed: for lines not done
+	                                      ahead (hooks do the work) */
 	arena                   *strings;  /* finding and invoice text */
 
 	finding_store           *findings; /* made on the first finding */
@@ -641,19 +642,18 @@ on_line(void *ctx, struct invoice_line *l)
 	const struct rule *rules;
 	int64_t capped;
 	size_t i;
-	bool own_ahead;
+	bool not_ahead;
 
 	if (!firm_selected(e, l->field[F_LAW_FIRM_ID])) {
 		e->skipped++;
 		return;
 	}
 	e->checked++;
-	/* Without a pipeline, nobody did the jobs ahead: do them now. */
-	own_ahead = l->ahead == NULL && e->own_ahead != NULL;
-	if (own_ahead) {
-		l->ahead = e->own_ahead;
-		run_ahead(e, l, l->ahead);
-	}
+	/* Not done ahead (no pipeline, or its reader was the slower): the
+	 * hooks see zeroed results, and do the work themselves. */
+	not_ahead = l->ahead == NULL && e->no_ahead != NULL;
+	if (not_ahead)
+		l->ahead = e->no_ahead;
 	is = invoice_for(e, l);
 	is->inv.nlines++;
 	if (dec_add(&is->inv.line_sum, l->num[N_TOTAL]) < 0 ||
@@ -696,7 +696,7 @@ on_line(void *ctx, struct invoice_line *l)
 	if (e->line_flagged)
 		is->lines_with_findings++;
 	e->line = NULL;
-	if (own_ahead)
+	if (not_ahead)
 		l->ahead = NULL; /* the reader's line, as it was */
 }
 
@@ -759,7 +759,7 @@ engine_new(const rule_set *rs, const struct engine_opts *opts)
 		e->ahead.run = run_ahead;
 		e->ahead.fini = fini_ahead;
 		e->ahead.soon = soon_ahead;
-		e->own_ahead = xcalloc(1, e->ahead.size);
+		e->no_ahead = xcalloc(1, e->ahead.size ? e->ahead.size : 1);
 		e->sink.ahead = &e->ahead;
 	}
 	e->sink.ctx = e;
@@ -1136,10 +1136,7 @@ engine_free(engine *e)
 		if (e->states[i] != NULL)
 			rules[i].check->state_free(e->states[i]);
 	free(e->states);
-	if (e->own_ahead != NULL) {
-		fini_ahead(e, e->own_ahead);
-		free(e->own_ahead);
-	}
+	free(e->no_ahead);
 	free(e->jobs);
 	for (i = 0; i < e->nshared; i++)
 		e->shared[i].drop(e->shared[i].obj);

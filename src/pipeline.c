@@ -42,6 +42,7 @@ struct batch {
 	unsigned char       *ahead; /* per line: line_ahead's block */
 	char                *bytes; /* the lines' text */
 	size_t               nbytes, bytes_cap;
+	bool                 ahead_on; /* its lines' work ahead is done */
 	struct batch        *next;
 };
 
@@ -58,6 +59,10 @@ struct pipeline {
 	struct batch            *spare;              /* free */
 	unsigned long            queued, delivered;
 	bool                     stop;
+	/* Whether the reader does the sink's work ahead: while it waits for
+	 * the worker, which then has that much less to do; not while the
+	 * worker waits for it (a CSV parse can be the slower half). */
+	bool                     ahead_on;
 	struct batch            *cur; /* being filled; the reader's own */
 	/* The fields the input has (a reader leaves the others blank), so
 	 * that a line copies only those; cols_gen counts the changes. */
@@ -78,6 +83,8 @@ deliver(const struct input_sink *to, struct batch *b)
 	const struct line_ahead *ahead = to->ahead;
 	size_t i;
 
+	if (!b->ahead_on)
+		ahead = NULL;
 	if (ahead != NULL && ahead->soon != NULL)
 		for (i = 0; i < SOON && i < b->nlines; i++)
 			ahead->soon(ahead->ctx, &b->lines[i]);
@@ -145,10 +152,14 @@ submit(pipeline *p)
 	p->cur = NULL;
 	b->next = NULL;
 	pthread_mutex_lock(&p->lock);
-	if (p->queue_tail != NULL)
+	if (p->queue_tail != NULL) {
 		p->queue_tail->next = b;
-	else
+	} else {
 		p->queue = b;
+		/* Nothing was queued: the worker may be waiting for us. */
+		if (p->delivered == p->queued)
+			p->ahead_on = false;
+	}
 	p->queue_tail = b;
 	p->queued++;
 	pthread_cond_signal(&p->filled);
@@ -165,12 +176,15 @@ current(pipeline *p)
 		return b;
 	submit(p);
 	pthread_mutex_lock(&p->lock);
+	if (p->spare == NULL)
+		p->ahead_on = p->ahead != NULL;
 	while (p->spare == NULL)
 		pthread_cond_wait(&p->emptied, &p->lock);
 	b = p->spare;
 	p->spare = b->next;
 	pthread_mutex_unlock(&p->lock);
 	b->nev = b->nlines = b->ndiags = b->nbytes = 0;
+	b->ahead_on = p->ahead_on;
 	p->cur = b;
 	return b;
 }
@@ -296,11 +310,13 @@ queue_line(void *ctx, struct invoice_line *l)
 		b->bytes_cap = sp.need;
 	}
 	copy_line(p, b, b->nlines, l, &sp);
-	if (p->ahead != NULL) {
+	if (b->ahead_on) {
 		struct invoice_line *dst = &b->lines[b->nlines];
 
 		dst->ahead = b->ahead + b->nlines * p->ahead_size;
 		p->ahead->run(p->ahead->ctx, dst, dst->ahead);
+	} else {
+		b->lines[b->nlines].ahead = NULL;
 	}
 	b->ev[b->nev].kind = EV_LINE;
 	b->ev[b->nev].at = b->nlines++;
@@ -363,6 +379,7 @@ pipeline_new(const struct input_sink *to)
 
 	p->to = to;
 	p->ahead = to->ahead;
+	p->ahead_on = p->ahead != NULL;
 	if (p->ahead != NULL)
 		p->ahead_size = (p->ahead->size + 63) & ~(size_t)63;
 	p->cols_gen = 1; /* the batches' lines start at 0: cleared on use */

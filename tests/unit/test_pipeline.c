@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pipeline.h"
 
@@ -84,6 +85,18 @@ got_note(void *ctx, const struct diag *d)
 	got_diag(ctx, "note", d);
 }
 
+static void
+pause_us(unsigned us)
+{
+	struct timespec ts = {0, (long)us * 1000};
+
+	if (us > 0)
+		nanosleep(&ts, NULL);
+}
+
+/* Microseconds feed waits before each line: a slow reader. */
+static unsigned feed_pause;
+
 /* Feeds n events (every seventh a diagnostic) into sink from a buffer
  * that is overwritten after each call, as a reader's is. */
 static void
@@ -128,6 +141,7 @@ feed(const struct input_sink *sink, size_t n, size_t big_every)
 		if (l->nlints)
 			snprintf(l->lints[l->nlints - 1].msg,
 			    sizeof(l->lints[0].msg), "lint %zu", i);
+		pause_us(feed_pause);
 		sink->on_line(sink->ctx, l);
 		/* The reader reuses its buffer at once. */
 		memset(buf, '#', len);
@@ -275,8 +289,9 @@ struct digest {
 struct ahead_seen {
 	struct seen diags; /* first: got_diag's */
 	pthread_t   feeder;
-	size_t    lines, bad, on_feeder, finis;
+	size_t    lines, bad, on_feeder, finis, not_ahead;
 	size_t    soon, soon_bad;
+	unsigned  line_pause; /* microseconds a line takes: a slow worker */
 	unsigned long soon_last; /* the record soon heard of last */
 };
 
@@ -337,47 +352,78 @@ digest_line(void *ctx, struct invoice_line *l)
 	const struct digest *d = l->ahead;
 
 	s->lines++;
-	/* soon comes first, if at all, for a line of the same batch. */
-	if (s->soon > 0 && s->soon_last < l->record)
+	pause_us(s->line_pause);
+	if (d == NULL) {
+		s->not_ahead++;
+		return;
+	}
+	/* soon comes first, for a line of the same batch. */
+	if (s->soon_last < l->record)
 		s->soon_bad++;
-	if (d == NULL || d->len != l->field[F_LINE_ITEM_DESCRIPTION].n ||
+	if (d->len != l->field[F_LINE_ITEM_DESCRIPTION].n ||
 	    d->sum != text_sum(l->field[F_LINE_ITEM_DESCRIPTION]))
 		s->bad++;
 	else if (pthread_equal(d->thread, s->feeder))
 		s->on_feeder++;
 }
 
-/* The work ahead is done for every line, on the reader's thread, before
- * the line reaches the sink, into a block of its own that the sink finds
- * in line->ahead; each block used is finished when the pipeline ends. */
+/* Runs 3000 events through a pipeline whose sink has work ahead, with a
+ * slow reader or a slow sink. */
 static void
-pipeline__work_ahead__on_reader_thread(void **state)
+run_ahead(struct ahead_seen *s, unsigned reader_pause, unsigned sink_pause)
 {
-	struct ahead_seen s = {0};
-	struct line_ahead ahead = {&s, sizeof(struct digest), digest_run,
+	struct line_ahead ahead = {s, sizeof(struct digest), digest_run,
 		digest_fini, digest_soon};
-	struct input_sink to = {&s, digest_line, got_reject, got_error,
+	struct input_sink to = {s, digest_line, got_reject, got_error,
 		got_note, &ahead};
 	pipeline *p;
 
-	(void)state;
-	s.feeder = pthread_self();
+	s->feeder = pthread_self();
+	s->line_pause = sink_pause;
+	feed_pause = reader_pause;
 	p = pipeline_new(&to);
 	assert_non_null(p);
 	feed(pipeline_sink(p), 3000, 97);
 	pipeline_wait(p);
+	feed_pause = 0;
 	/* Every seventh event of feed's is a diagnostic. */
-	assert_int_equal(s.lines, 3000 - 3000 / 7 - (3000 % 7 > 3));
-	assert_int_equal(s.bad, 0);
-	assert_int_equal(s.on_feeder, s.lines);
-	assert_int_equal(s.soon_bad, 0);
-	assert_true(s.soon >= s.lines / 2);
-	assert_true(s.soon <= s.lines);
+	assert_int_equal(s->lines, 3000 - 3000 / 7 - (3000 % 7 > 3));
+	assert_int_equal(s->diags.n, 3000 / 7 + (3000 % 7 > 3));
 	pipeline_free(p);
+	seen_free(&s->diags);
+}
+
+/* While the sink is the slower, the work ahead is done on the reader's
+ * thread, before the line reaches the sink, into a block of its own that
+ * the sink finds in line->ahead and hears of soon before; each block
+ * used is finished when the pipeline ends. */
+static void
+pipeline__slow_sink__work_ahead_on_reader(void **state)
+{
+	struct ahead_seen s = {0};
+
+	(void)state;
+	run_ahead(&s, 0, 20);
+	assert_int_equal(s.bad, 0);
+	assert_int_equal(s.soon_bad, 0);
+	assert_true(s.not_ahead <= s.lines / 4);
+	assert_int_equal(s.on_feeder, s.lines - s.not_ahead);
+	assert_true(s.soon >= (s.lines - s.not_ahead) / 2);
+	assert_true(s.soon <= s.lines - s.not_ahead);
 	assert_true(s.finis > 0);
 	assert_true(s.finis <= s.lines);
-	assert_int_equal(s.diags.n, 3000 / 7 + (3000 % 7 > 3));
-	seen_free(&s.diags);
+}
+
+/* While the reader is the slower, it leaves the work to the sink. */
+static void
+pipeline__slow_reader__work_left_to_sink(void **state)
+{
+	struct ahead_seen s = {0};
+
+	(void)state;
+	run_ahead(&s, 20, 0);
+	assert_int_equal(s.bad, 0);
+	assert_true(s.not_ahead >= s.lines * 3 / 4);
 }
 
 int
@@ -389,7 +435,8 @@ main(void)
 		cmocka_unit_test(pipeline__empty__wait_returns),
 		cmocka_unit_test(pipeline__wait__delivers_all_so_far),
 		cmocka_unit_test(pipeline__fewer_columns__fields_blank),
-		cmocka_unit_test(pipeline__work_ahead__on_reader_thread),
+		cmocka_unit_test(pipeline__slow_sink__work_ahead_on_reader),
+		cmocka_unit_test(pipeline__slow_reader__work_left_to_sink),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
