@@ -199,7 +199,7 @@ fuzz_on_note(void *ctx, const struct diag *d)
 }
 
 static const struct input_sink fuzz_sink_proto = {
-	NULL, fuzz_on_line, fuzz_on_reject, fuzz_on_error, fuzz_on_note,
+	NULL, fuzz_on_line, fuzz_on_reject, fuzz_on_error, fuzz_on_note, NULL,
 };
 
 /* Feeds buf to r in chunks: all at once (maxchunk 0) or in pieces of 1 to
