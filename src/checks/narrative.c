@@ -1,6 +1,5 @@
 /* narrative.c - helpers of the narrative checks (see narrative.h): the
  * run's one scanner of narratives, codes, amounts and events. */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
