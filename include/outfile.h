@@ -12,6 +12,9 @@ struct outfile {
 	char *path;        /* final name, or NULL for stdout */
 	char *tmp;         /* temporary name beside it */
 	bool  direct;      /* path is a device or pipe, written in place */
+	bool  live;        /* a pipe, socket or terminal: someone may be
+	                    * reading as it is written */
+	char *buf;         /* fp's stdio buffer, when it is ours to free */
 };
 
 /* Opens a temporary file in path's directory (path NULL: stdout).

@@ -17,6 +17,10 @@ pipeline *pipeline_new(const struct input_sink *to);
  * `to` in the order they were delivered here. */
 const struct input_sink *pipeline_sink(pipeline *p);
 
+/* Hands what has been delivered so far to the worker without waiting
+ * for a full batch: for input that arrives slowly (a pipe). */
+void pipeline_flush(pipeline *p);
+
 /* Returns once everything delivered so far has reached `to`, so the
  * caller may use what `to` writes to. */
 void pipeline_wait(pipeline *p);

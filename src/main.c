@@ -629,6 +629,38 @@ progress_end(struct progress *p)
 
 /* Streams one input through a reader into the engine, by way of the
  * pipeline's worker thread when there is one. */
+/* Input that arrives as something else writes it (a pipe, a terminal). */
+static bool
+is_pipe(FILE *fp)
+{
+	struct stat st;
+
+	return fstat(fileno(fp), &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISBLK(st.st_mode);
+}
+
+/*
+ * Up to READ_CHUNK bytes: 0 at the end, -1 on an error (errno).  fread
+ * waits until it has them all, which from a pipe can be long after the
+ * first lines came; read(2) takes what has come, so they are checked
+ * (and their findings streamed) at once.
+ */
+static ssize_t
+read_some(FILE *fp, char *buf, bool live)
+{
+	ssize_t got;
+	size_t n;
+
+	if (!live) {
+		n = fread(buf, 1, READ_CHUNK, fp);
+		return n == 0 && ferror(fp) ? -1 : (ssize_t)n;
+	}
+	do
+		got = read(fileno(fp), buf, READ_CHUNK);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
 static void
 check_input(engine *e, pipeline *pl, const struct options *o,
     const char *path, unsigned index, char *buf, struct progress *pg)
@@ -641,7 +673,8 @@ check_input(engine *e, pipeline *pl, const struct options *o,
 	struct input_counts counts;
 	input_reader *r;
 	struct diag d;
-	size_t n;
+	bool live;
+	ssize_t got;
 
 	if (fp == NULL) {
 		diag_set(&d, DIAG_IO, (struct diag_pos){name, 0, 0},
@@ -651,14 +684,18 @@ check_input(engine *e, pipeline *pl, const struct options *o,
 	}
 	engine_begin_file(e, name, index);
 	r = input_reader_new(name, index, &o->input, sink);
-	while ((n = fread(buf, 1, READ_CHUNK, fp)) > 0) {
-		input_reader_feed(r, buf, n);
+	live = is_pipe(fp);
+	while ((got = read_some(fp, buf, live)) > 0) {
+		input_reader_feed(r, buf, (size_t)got);
+		/* More may be long in coming: check what has come. */
+		if (live && pl != NULL)
+			pipeline_flush(pl);
 		if (pg->on) {
 			input_reader_counts(r, &counts);
-			progress_update(pg, n, counts.records);
+			progress_update(pg, (size_t)got, counts.records);
 		}
 	}
-	if (ferror(fp)) {
+	if (got < 0) {
 		diag_set(&d, DIAG_IO, (struct diag_pos){name, 0, 0},
 		    "read error: %s", strerror(errno));
 		sink->on_error(sink->ctx, &d);
@@ -668,7 +705,7 @@ check_input(engine *e, pipeline *pl, const struct options *o,
 	if (pl != NULL)
 		pipeline_wait(pl);
 	input_reader_counts(r, &counts);
-	if (ferror(fp))
+	if (got < 0)
 		counts.failed = true;
 	engine_end_file(e, &counts);
 	pg->records += counts.records;
@@ -834,12 +871,22 @@ record_history(history *h, const struct options *o,
 
 /* ---- writing reports ---------------------------------------------- */
 
+/*
+ * A reader at the other end of a pipe or terminal sees each finding as
+ * soon as the engine finds it; a file, which nobody reads before the run
+ * ends (the temporary one is renamed only then), is written in stdio's
+ * blocks instead of a write(2) per finding.
+ */
 static int
 stream_finding(void *ctx, const struct finding *f)
 {
 	struct outfile *out = ctx;
 
-	return report_jsonl_finding(out->fp, f);
+	if (report_jsonl_finding(out->fp, f) < 0)
+		return -1;
+	if (out->live && (fflush(out->fp) == EOF || ferror(out->fp)))
+		return -1;
+	return 0;
 }
 
 /* A view of res holding only one firm's findings, invoices and summary. */

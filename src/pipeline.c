@@ -430,6 +430,12 @@ pipeline_sink(pipeline *p)
 }
 
 void
+pipeline_flush(pipeline *p)
+{
+	submit(p);
+}
+
+void
 pipeline_wait(pipeline *p)
 {
 	submit(p);

@@ -710,10 +710,7 @@ report_json_write(FILE *fp, const struct run_result *res,
 	return 0;
 }
 
-/*
- * One compact object and a newline, flushed at once: a pipeline reading
- * the stream sees each finding as soon as the engine finds it.
- */
+/* One compact object and a newline; the caller decides when to flush. */
 int
 report_jsonl_finding(FILE *fp, const struct finding *f)
 {
@@ -721,7 +718,7 @@ report_jsonl_finding(FILE *fp, const struct finding *f)
 	size_t n = jb_finding(&b, f, false, 0, "\n");
 	int rc = 0;
 
-	if (fwrite(b.p, 1, n, fp) != n || fflush(fp) == EOF || ferror(fp))
+	if (fwrite(b.p, 1, n, fp) != n)
 		rc = -1;
 	jb_free(&b);
 	return rc;

@@ -917,17 +917,28 @@ report_writers__dev_full_unbuffered__stop_at_first_write(void **state)
 	check_full(report_json_write, true);
 }
 
+/* A buffered finding's write error shows when the stream is flushed: at
+ * the end (the jsonl writer) or, unbuffered, at once. */
 static void
-report_jsonl_finding__dev_full__returns_minus_one(void **state)
+report_jsonl__dev_full__minus_one_at_flush(void **state)
 {
+	const struct report_writer *w = report_writer_for("jsonl");
+	struct report_opts ro;
 	struct run_result res;
 	FILE *fp;
 
 	(void)state;
 	fixture(&res);
+	memset(&ro, 0, sizeof(ro));
 	fp = fopen("/dev/full", "w");
 	if (fp == NULL)
 		skip();
+	assert_int_equal(w->finding(fp, &fx_findings[0]), 0);
+	assert_int_equal(w->write(fp, &res, &ro), -1);
+	(void)fclose(fp);
+	fp = fopen("/dev/full", "w");
+	assert_non_null(fp);
+	setvbuf(fp, NULL, _IONBF, 0);
 	assert_int_equal(report_jsonl_finding(fp, &fx_findings[0]), -1);
 	(void)fclose(fp);
 }
@@ -1200,7 +1211,7 @@ main(void)
 		cmocka_unit_test(
 		    report_writers__dev_full_unbuffered__stop_at_first_write),
 		cmocka_unit_test(
-		    report_jsonl_finding__dev_full__returns_minus_one),
+		    report_jsonl__dev_full__minus_one_at_flush),
 		cmocka_unit_test(
 		    report_escapers__dev_full_unbuffered__return_minus_one),
 		cmocka_unit_test(
