@@ -80,6 +80,11 @@ void input_reader_finish(input_reader *r);
 void input_reader_counts(const input_reader *r, struct input_counts *c);
 void input_reader_free(input_reader *r);
 
+/* True when buf[0..n), the start of an input, holds its first record and
+ * that record says LEDES: the choice input_reader_feed will make, for a
+ * caller that handles formats differently. */
+bool input_is_ledes(const char *buf, size_t n);
+
 /* The name of a format: "LEDES1998B", "LEDES98BI V2", "CSV". */
 const char *input_format_name(enum input_format f);
 

@@ -67,6 +67,12 @@ first_record_seen(const char *p, size_t n)
 	return memchr(p + i, '\n', n - i) != NULL || n >= SNIFF_MAX;
 }
 
+bool
+input_is_ledes(const char *buf, size_t n)
+{
+	return first_record_seen(buf, n) && ledes_sniff(buf, n);
+}
+
 static void
 choose(input_reader *r)
 {

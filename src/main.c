@@ -627,8 +627,6 @@ progress_end(struct progress *p)
 
 /* ---- checking ----------------------------------------------------- */
 
-/* Streams one input through a reader into the engine, by way of the
- * pipeline's worker thread when there is one. */
 /* Input that arrives as something else writes it (a pipe, a terminal). */
 static bool
 is_pipe(FILE *fp)
@@ -661,12 +659,13 @@ read_some(FILE *fp, char *buf, bool live)
 	return got;
 }
 
+/* Streams one input through a reader into the engine, by way of the
+ * pipeline's worker thread when there is one. */
 static void
 check_input(engine *e, pipeline *pl, const struct options *o,
     const char *path, unsigned index, char *buf, struct progress *pg)
 {
-	const struct input_sink *sink = pl != NULL ? pipeline_sink(pl) :
-	    engine_sink(e);
+	const struct input_sink *sink;
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	FILE *fp = strcmp(path, "-") != 0 ? fopen(path, "rb") :
 	    o->stdin_spool != NULL ? o->stdin_spool : stdin;
@@ -683,9 +682,21 @@ check_input(engine *e, pipeline *pl, const struct options *o,
 		return;
 	}
 	engine_begin_file(e, name, index);
-	r = input_reader_new(name, index, &o->input, sink);
 	live = is_pipe(fp);
-	while ((got = read_some(fp, buf, live)) > 0) {
+	got = read_some(fp, buf, live);
+	/*
+	 * LEDES splits at memchr speed, so its lines are checked on the
+	 * thread that reads them: handing them to the worker cost more than
+	 * the second core saved (1 GB: 6.4 s against 5.9 s, and 1.7 times
+	 * the CPU time; the lines and their text were copied and then read
+	 * on the other core).  A CSV parse through libcsv costs about as
+	 * much as the checks, and there the two threads share the work.
+	 */
+	if (got > 0 && input_is_ledes(buf, (size_t)got))
+		pl = NULL;
+	sink = pl != NULL ? pipeline_sink(pl) : engine_sink(e);
+	r = input_reader_new(name, index, &o->input, sink);
+	for (; got > 0; got = read_some(fp, buf, live)) {
 		input_reader_feed(r, buf, (size_t)got);
 		/* More may be long in coming: check what has come. */
 		if (live && pl != NULL)
