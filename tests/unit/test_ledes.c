@@ -528,6 +528,47 @@ ledes__long_fields__linted_on_every_line_in_field_order(void **state)
 	free(s);
 }
 
+/* input_is_ledes makes the reader's own choice from the first record,
+ * and says no until that record is whole. */
+static void
+input_is_ledes__first_record__as_the_reader_decides(void **state)
+{
+	static const char *const files[] = {
+		"ledes98b_official_sample_rev2014.txt",
+		"ledes98b_pre2014_sample_crlf.txt",
+		"ledes98bi_v2_sample.txt",
+		"mitratech_corridor_credit_line_98b.txt",
+		"ledes98b_invalid_format_header_crlf.txt",
+		"../csv/juris_time_entry_csv_example_partial.txt",
+		"../csv/crispledes_freshbooks_minimal.txt",
+	};
+	struct seen *s = xcalloc(1, sizeof(*s));
+	struct input_counts c;
+	const char *eol;
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *buf = load(files[i], &len);
+
+		memset(s, 0, sizeof(*s));
+		read_buf(s, &c, buf, len, 0, 0);
+		/* The CSV reader always knows its format; the LEDES one
+		 * not when the header names no version it reads. */
+		assert_int_equal(input_is_ledes(buf, len),
+		    !(c.format_known && c.format == FMT_CSV));
+		/* The first line without its newline: not yet known. */
+		eol = memchr(buf, '\n', len);
+		assert_non_null(eol);
+		assert_false(input_is_ledes(buf, (size_t)(eol - buf)));
+		free(buf);
+	}
+	assert_true(input_is_ledes("\xef\xbb\xbfLEDES1998B[]\n", 16));
+	assert_false(input_is_ledes("LEDES1998B[]", 12));
+	assert_false(input_is_ledes("", 0));
+	free(s);
+}
+
 int
 main(void)
 {
@@ -549,6 +590,8 @@ main(void)
 		    ledes__odd_bytes__nul_newline_spaces_and_short_records),
 		cmocka_unit_test(
 		    ledes__long_fields__linted_on_every_line_in_field_order),
+		cmocka_unit_test(
+		    input_is_ledes__first_record__as_the_reader_decides),
 	};
 	return cmocka_run_group_tests_name("ledes", tests, NULL, NULL);
 }
