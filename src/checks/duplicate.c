@@ -12,6 +12,7 @@
 
 #include "bytes.h"
 #include "checks.h"
+#include "date.h"
 #include "decimal.h"
 #include "group.h"
 #include "history.h"
@@ -49,9 +50,8 @@ static const struct param_spec params[] = {
 
 /* A fingerprint seen in the run, where it was first seen: 24 bytes, kept
  * in the table itself, so a lookup reads one cache line (two when its
- * probe crosses one).  The table doubles past 3/4 full, so a distinct
- * line costs 32 to 64 bytes (48 on average; 96 for the moment the table
- * doubles, old and new arrays both held), whatever the length of its
+ * probe crosses one).  A table doubles past 3/4 full, so a distinct line
+ * costs 32 to 64 bytes (48 on average), whatever the length of its
  * narrative. */
 struct seen {
 	uint64_t a, b;  /* the fingerprint; both 0 marks an empty slot */
@@ -59,6 +59,42 @@ struct seen {
 	uint32_t inv;   /* of the first line: index into state.refs */
 };
 
+/*
+ * The fingerprints of one date (of lines whose match set has the date;
+ * one more table for the others).  The lines of an invoice span a month,
+ * so they probe a few small tables that stay in the cache, where one
+ * table of the whole run's lines (100 MB at 1 GB of input) cost a miss
+ * to memory a line; and a table doubles without the pause of copying
+ * every other date's.  An empty date costs its 16 bytes here.
+ */
+struct shard {
+	struct seen *v;       /* open addressing, linear probing */
+	uint32_t     n, cap;  /* cap: a power of two, or 0 */
+};
+
+#define SHARD_MIN 16
+
+/*
+ * Where the tables live.  Thousands of tables doubling one by one would
+ * each take fresh pages from malloc and give back the old ones, a page
+ * fault every 4 KB; so a table comes from big zeroed chunks (which
+ * xcalloc asks huge pages for), and the one it outgrew waits, on a list
+ * of its size, for the next table to grow to that size.  Only a table
+ * bigger than TABLE_MAX_POOLED bytes (a date of 40,000 lines) is
+ * allocated on its own.
+ */
+#define POOL_CHUNK       ((size_t)8 << 20)
+#define TABLE_MAX_POOLED ((size_t)1 << 20)
+
+struct table_pool {
+	char   **chunks;
+	size_t   nchunks, chunks_cap;
+	char    *next;    /* unused bytes of the last chunk */
+	size_t   left;
+	void    *spare[32]; /* by log2 of the slot count: tables let go */
+};
+
+static void table_pool_fini(struct table_pool *p);
 /* A row that does not fit 32 bits is kept in state.far instead. */
 #define ROW_FAR UINT32_MAX
 
@@ -73,8 +109,10 @@ struct inv_name {
 };
 
 struct state {
-	struct seen       *seen;      /* open addressing, linear probing */
-	size_t             nseen, seen_cap; /* seen_cap: power of two or 0 */
+	struct shard      *shards;    /* [0]: undated; then a date each */
+	struct table_pool  tables;
+	size_t             nshards;
+	int32_t            first_day; /* the date of shards[1] */
 	keymap            *far;       /* fingerprint -> uint64_t row */
 	keymap            *ref_ids;   /* struct inv_ref -> uint32_t index */
 	struct inv_ref    *refs;      /* each invoice of each input once */
@@ -125,6 +163,18 @@ ahead_run(void *arg, const struct invoice_line *l, void *out)
 		fingerprint_v2(a->fp, l, a->bits, true);
 }
 
+/* The table of line l's fingerprint, with match set bits: by its date
+ * (date_parse's years, 1900-2199, each have theirs). */
+static size_t
+shard_of(const struct state *s, const struct invoice_line *l, unsigned bits)
+{
+	if (!(bits & M_DATE) || l->date == DATE_NONE || l->date < s->first_day)
+		return 0;
+	if ((size_t)(l->date - s->first_day) + 1 >= s->nshards)
+		return 0;
+	return (size_t)(l->date - s->first_day) + 1;
+}
+
 /* The table slot the line will probe: a miss, once the table outgrows
  * the cache, that can be under way while earlier lines are checked. */
 static void
@@ -133,9 +183,13 @@ ahead_soon(const void *arg, const struct invoice_line *l, const void *out)
 	const struct state *s = arg;
 	const struct dup_ahead *a = out;
 
-	(void)l;
-	if (a->set && s->seen_cap > 0)
-		__builtin_prefetch(&s->seen[a->fp[0] & (s->seen_cap - 1)]);
+	const struct shard *sh;
+
+	if (!a->set)
+		return;
+	sh = &s->shards[shard_of(s, l, a->bits)];
+	if (sh->cap > 0)
+		__builtin_prefetch(&sh->v[a->fp[0] & (sh->cap - 1)]);
 }
 
 static const struct check_ahead fingerprint_ahead = {
@@ -150,6 +204,9 @@ state_new(struct check_ctx *cx, const struct rule *r)
 	s->ahead_bits = bits_of(rule_param(r, P_MATCH));
 	s->ahead_v1 = check_history(cx) != NULL;
 	s->ahead = check_ahead_add(cx, &fingerprint_ahead, s);
+	s->first_day = date_from_ymd(1900, 1, 1);
+	s->nshards = (size_t)(date_from_ymd(2199, 12, 31) - s->first_day) + 2;
+	s->shards = xcalloc(s->nshards, sizeof(*s->shards));
 	s->far = keymap_new(sizeof(uint64_t));
 	s->ref_ids = keymap_new(sizeof(uint32_t));
 	s->name_ids = keymap_new(sizeof(uint32_t));
@@ -160,8 +217,14 @@ static void
 state_free(void *p)
 {
 	struct state *s = p;
+	size_t i;
 
-	free(s->seen);
+	for (i = 0; i < s->nshards; i++)
+		if ((size_t)s->shards[i].cap * sizeof(struct seen) >
+		    TABLE_MAX_POOLED)
+			free(s->shards[i].v);
+	free(s->shards);
+	table_pool_fini(&s->tables);
 	keymap_free(s->far);
 	keymap_free(s->ref_ids);
 	keymap_free(s->name_ids);
@@ -704,43 +767,110 @@ group_dup_fingerprint(unsigned char out[16], const struct invoice_line *l,
 
 /* ---- the table of fingerprints ------------------------------------ */
 
-static void
-seen_grow(struct state *s)
+static unsigned
+log2_of(uint32_t cap)
 {
-	size_t cap = s->seen_cap ? s->seen_cap * 2 : 256, mask = cap - 1, i;
-	struct seen *v = xcalloc(cap, sizeof(*v));
+	return (unsigned)__builtin_ctz(cap);
+}
 
-	for (i = 0; i < s->seen_cap; i++) {
-		const struct seen *e = &s->seen[i];
-		size_t j;
+/* A zeroed table of cap slots. */
+static struct seen *
+table_new(struct table_pool *p, uint32_t cap)
+{
+	size_t bytes = (size_t)cap * sizeof(struct seen);
+	void **spare = &p->spare[log2_of(cap)];
+	struct seen *v;
+
+	if (bytes > TABLE_MAX_POOLED)
+		return xcalloc(cap, sizeof(struct seen));
+	if (*spare != NULL) {
+		v = *spare;
+		memcpy(spare, v, sizeof(void *));
+		memset(v, 0, bytes);
+		return v;
+	}
+	if (p->left < bytes) {
+		xgrow(&p->chunks, &p->chunks_cap, p->nchunks + 1,
+		    sizeof(*p->chunks));
+		p->next = p->chunks[p->nchunks++] = xcalloc(1, POOL_CHUNK);
+		p->left = POOL_CHUNK;
+	}
+	v = (struct seen *)(void *)p->next;
+	p->next += bytes;
+	p->left -= bytes;
+	return v;
+}
+
+static void
+table_free(struct table_pool *p, struct seen *v, uint32_t cap)
+{
+	void **spare = &p->spare[log2_of(cap)];
+
+	if (v == NULL)
+		return;
+	if ((size_t)cap * sizeof(struct seen) > TABLE_MAX_POOLED) {
+		free(v);
+		return;
+	}
+	memcpy(v, spare, sizeof(void *));
+	*spare = v;
+}
+
+static void
+table_pool_fini(struct table_pool *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nchunks; i++)
+		free(p->chunks[i]);
+	free(p->chunks);
+}
+
+static void
+shard_grow(struct table_pool *p, struct shard *sh)
+{
+	uint32_t cap, mask, i;
+	struct seen *v;
+
+	if (sh->cap > UINT32_MAX / 2)
+		abort(); /* 2^31 lines of one date: memory ran out long ago */
+	cap = sh->cap ? sh->cap * 2 : SHARD_MIN;
+	mask = cap - 1;
+	v = table_new(p, cap);
+	for (i = 0; i < sh->cap; i++) {
+		const struct seen *e = &sh->v[i];
+		uint32_t j;
 
 		if ((e->a | e->b) == 0)
 			continue;
-		for (j = e->a & mask; (v[j].a | v[j].b) != 0; j = (j + 1) & mask)
+		for (j = (uint32_t)e->a & mask; (v[j].a | v[j].b) != 0;
+		    j = (j + 1) & mask)
 			;
 		v[j] = *e;
 	}
-	free(s->seen);
-	s->seen = v;
-	s->seen_cap = cap;
+	table_free(p, sh->v, sh->cap);
+	sh->v = v;
+	sh->cap = cap;
 }
 
-/* The entry of fingerprint fp, new (with row and inv to fill) or not. */
+/* The entry of fingerprint fp in its table, new (with row and inv to
+ * fill) or not. */
 static struct seen *
-seen_put(struct state *s, const uint64_t fp[2], bool *created)
+seen_put(struct table_pool *p, struct shard *sh, const uint64_t fp[2],
+    bool *created)
 {
 	uint64_t a = fp[0], b = fp[1];
-	size_t mask, i;
+	uint32_t mask, i;
 
 	/* 0:0 marks an empty slot: that one fingerprint moves to 0:1, a
 	 * collision as unlikely as any other. */
 	if ((a | b) == 0)
 		b = 1;
-	if ((s->nseen + 1) * 4 > s->seen_cap * 3)
-		seen_grow(s);
-	mask = s->seen_cap - 1;
-	for (i = a & mask;; i = (i + 1) & mask) {
-		struct seen *e = &s->seen[i];
+	if (((uint64_t)sh->n + 1) * 4 > (uint64_t)sh->cap * 3)
+		shard_grow(p, sh);
+	mask = sh->cap - 1;
+	for (i = (uint32_t)a & mask;; i = (i + 1) & mask) {
+		struct seen *e = &sh->v[i];
 
 		if (e->a == a && e->b == b) {
 			*created = false;
@@ -749,7 +879,7 @@ seen_put(struct state *s, const uint64_t fp[2], bool *created)
 		if ((e->a | e->b) == 0) {
 			e->a = a;
 			e->b = b;
-			s->nseen++;
+			sh->n++;
 			*created = true;
 			return e;
 		}
@@ -940,7 +1070,8 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		}
 		check_history_fingerprint(cx, l, key);
 	}
-	e = seen_put(s, fp, &created);
+	e = seen_put(&s->tables, &s->shards[shard_of(s, l, bits)], fp,
+	    &created);
 	if (!created) {
 		repeats(cx, r, s, l, bits, e);
 		return;

@@ -336,6 +336,127 @@ duplicate__many_lines__table_grows_and_keeps_first(void **state)
 	free(text);
 }
 
+/* Fingerprints are kept in a table per date: lines over many dates grow
+ * many tables (which pass their outgrown arrays on to each other), and
+ * repeats are found in each, naming the first; the same line on another
+ * date repeats nothing, unless the match set leaves the date out.  The
+ * first and last days a date can have are tables like any other. */
+static void
+duplicate__many_dates__tables_per_date_find_repeats(void **state)
+{
+	static const char rules[] = "billcheck: 1\nrules:\n"
+	    "  - {id: dup, check: duplicate}\n"
+	    "  - {id: undated, check: duplicate, "
+	    "match: [timekeeper, units, amount, description]}\n";
+	char *text = malloc(3000 * 300);
+	char date[16], want[160];
+	size_t n;
+	struct run r;
+	int i;
+
+	(void)state;
+	assert_non_null(text);
+	memcpy(text, LEDES_HEAD, sizeof(LEDES_HEAD) - 1);
+	n = sizeof(LEDES_HEAD) - 1;
+	/* 1,800 distinct lines: line i on day 1 + i % 60 of 2026 (rows
+	 * 3 to 1802), so each date's table grows from 16 slots to 32. */
+	for (i = 0; i < 1800; i++) {
+		snprintf(date, sizeof(date), "2026%02d%02d", 1 + i % 60 / 28,
+		    1 + i % 60 % 28);
+		n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1",
+		    "CM-1", "0", "%d", "F", "%s", "1.0", "520", "520",
+		    "L320", "", "A104", "P1", "Draft clause %d"), i + 1, date,
+		    i);
+	}
+	/* Repeats of lines 7 and 1799 on their own dates (rows 1803-1804),
+	 * line 8 on another date (1805: a repeat only without the date), and
+	 * the same line on 1900-01-01 and 2199-12-31, twice each
+	 * (1806-1809). */
+	n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1", "CM-1", "0",
+	    "1801", "F", "20260108", "1.0", "520", "520", "L320", "", "A104",
+	    "P1", "Draft clause 7"));
+	n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1", "CM-1", "0",
+	    "1802", "F", "20260304", "1.0", "520", "520", "L320", "", "A104",
+	    "P1", "Draft clause 1799"));
+	n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1", "CM-1", "0",
+	    "1803", "F", "20260301", "1.0", "520", "520", "L320", "", "A104",
+	    "P1", "Draft clause 8"));
+	n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1", "CM-1", "0",
+	    "1804", "F", "19000101", "1.0", "520", "520", "L320", "", "A104",
+	    "P1", "Edge"));
+	n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1", "CM-1", "0",
+	    "1805", "F", "19000101", "1.0", "520", "520", "L320", "", "A104",
+	    "P1", "Edge"));
+	n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1", "CM-1", "0",
+	    "1806", "F", "21991231", "1.0", "520", "520", "L320", "", "A104",
+	    "P1", "Edge"));
+	(void)snprintf(text + n, 300, LINE(F1, "A1", "M1", "CM-1", "0",
+	    "1807", "F", "21991231", "1.0", "520", "520", "L320", "", "A104",
+	    "P1", "Edge"));
+	run_one(&r, rules, text);
+	assert_int_equal(count_of(&r, "dup"), 4);
+	assert_string_equal(finding_of(&r, "dup", 0)->line, "1801");
+	assert_string_equal(finding_of(&r, "dup", 0)->message, "repeats row 10 "
+	    "(invoice A1): same timekeeper, date, units, amount and "
+	    "description");
+	assert_string_equal(finding_of(&r, "dup", 1)->line, "1802");
+	snprintf(want, sizeof(want), "repeats row %d (invoice A1): same "
+	    "timekeeper, date, units, amount and description", 1799 + 3);
+	assert_string_equal(finding_of(&r, "dup", 1)->message, want);
+	assert_string_equal(finding_of(&r, "dup", 2)->line, "1805");
+	assert_string_equal(finding_of(&r, "dup", 2)->message, "repeats row "
+	    "1806 (invoice A1): same timekeeper, date, units, amount and "
+	    "description");
+	assert_string_equal(finding_of(&r, "dup", 3)->line, "1807");
+	assert_string_equal(finding_of(&r, "dup", 3)->message, "repeats row "
+	    "1808 (invoice A1): same timekeeper, date, units, amount and "
+	    "description");
+	/* Without the date: 7, 1799 and 8 repeat, and the four edge lines
+	 * are one. */
+	assert_int_equal(count_of(&r, "undated"), 6);
+	assert_string_equal(finding_of(&r, "undated", 2)->line, "1803");
+	assert_string_equal(finding_of(&r, "undated", 2)->message, "repeats "
+	    "row 11 (invoice A1): same timekeeper, units, amount and "
+	    "description");
+	assert_string_equal(finding_of(&r, "undated", 5)->message, "repeats "
+	    "row 1806 (invoice A1): same timekeeper, units, amount and "
+	    "description");
+	run_free(&r);
+	free(text);
+}
+
+/* 26,000 lines of one date: its table outgrows the shared chunks (past
+ * 1 MB) and is allocated on its own; repeats are still found. */
+static void
+duplicate__one_busy_date__big_table_of_its_own(void **state)
+{
+	enum { LINES = 26000 };
+	char *text = malloc((size_t)(LINES + 3) * 300);
+	size_t n;
+	struct run r;
+	int i;
+
+	(void)state;
+	assert_non_null(text);
+	memcpy(text, LEDES_HEAD, sizeof(LEDES_HEAD) - 1);
+	n = sizeof(LEDES_HEAD) - 1;
+	for (i = 0; i < LINES + 2; i++)
+		n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1",
+		    "CM-1", "0", "%d", "F", "20260304", "1.0", "520", "520",
+		    "L320", "", "A104", "P1", "Draft clause %d"), i + 1,
+		    i < LINES ? i : (i - LINES) * (LINES - 1));
+	run_one(&r, rules_dup, text);
+	assert_int_equal(count_of(&r, "dup"), 2);
+	assert_string_equal(finding_of(&r, "dup", 0)->message, "repeats row 3 "
+	    "(invoice A1): same timekeeper, date, units, amount and "
+	    "description");
+	assert_string_equal(finding_of(&r, "dup", 1)->message, "repeats row "
+	    "26002 (invoice A1): same timekeeper, date, units, amount and "
+	    "description");
+	run_free(&r);
+	free(text);
+}
+
 /* The fingerprints behind duplicate, tested directly. */
 
 static struct invoice_line *
@@ -971,6 +1092,9 @@ main(void)
 		    duplicate__csv_export__flagged_or_noted_without_narratives),
 		cmocka_unit_test(
 		    duplicate__many_lines__table_grows_and_keeps_first),
+		cmocka_unit_test(
+		    duplicate__many_dates__tables_per_date_find_repeats),
+		cmocka_unit_test(duplicate__one_busy_date__big_table_of_its_own),
 		cmocka_unit_test(
 		    duplicate_fingerprint__version_1__same_bytes_as_recorded),
 		cmocka_unit_test(
