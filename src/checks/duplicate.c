@@ -804,7 +804,7 @@ table_new(struct table_pool *p, uint32_t cap)
 static void
 table_free(struct table_pool *p, struct seen *v, uint32_t cap)
 {
-	void **spare = &p->spare[log2_of(cap)];
+	void **spare;
 
 	if (v == NULL)
 		return;
@@ -812,6 +812,7 @@ table_free(struct table_pool *p, struct seen *v, uint32_t cap)
 		free(v);
 		return;
 	}
+	spare = &p->spare[log2_of(cap)];
 	memcpy(v, spare, sizeof(void *));
 	*spare = v;
 }
