@@ -24,11 +24,14 @@ static const struct param_spec params[] = {
 #define DAY_ROWS 8
 
 /* One timekeeper-day: 32 bytes, plus 44 for a day of three lines or more
- * (its rows past the first two).  With its key (firm number, date and
- * timekeeper id: 16 bytes or less, inline) and the keymap's 24-byte
- * header and 8-byte slot, a day costs 67 to 77 bytes (for 2 lines or
- * fewer; up to twice that for the moment the keymap's arrays double),
- * however many lines make it. */
+ * (its rows past the first two).  The days of one date are a keymap of
+ * their own, keyed by the firm's number and the timekeeper id (11 bytes
+ * or less, inline): with the keymap's 24-byte header and 8-byte slot, a
+ * day costs 67 to 77 bytes (for 2 lines or fewer; up to twice that for
+ * the moment its keymap's arrays double), however many lines make it,
+ * and a date 8 bytes here.  The lines of an invoice span a month, so they
+ * find their days in a few small maps that stay in the cache, where one
+ * map of the whole run's days cost a miss to memory a line. */
 struct day {
 	int64_t  hours;     /* units of the day's fees, DEC_SCALE */
 	uint32_t nrows;     /* lines of the day, counted past DAY_ROWS */
@@ -47,7 +50,10 @@ struct more_rows {
 };
 
 struct state {
-	keymap            *days;   /* firm|day|timekeeper -> struct day */
+	keymap           **by_date; /* [0]: undated; then a date each:
+	                             * firm|timekeeper -> struct day */
+	size_t             ndates;
+	int32_t            first_day; /* the date of by_date[1] */
 	struct group_ids   firms;  /* firm id -> number, for keys */
 	keymap            *tks;    /* firm|timekeeper -> uint32_t, long ids */
 	struct more_rows  *more;
@@ -62,7 +68,9 @@ state_new(const struct rule *r)
 	struct state *s = xcalloc(1, sizeof(*s));
 
 	(void)r;
-	s->days = keymap_new(sizeof(struct day));
+	s->first_day = date_from_ymd(1900, 1, 1);
+	s->ndates = (size_t)(date_from_ymd(2199, 12, 31) - s->first_day) + 2;
+	s->by_date = xcalloc(s->ndates, sizeof(*s->by_date));
 	s->tks = keymap_new(sizeof(uint32_t));
 	return s;
 }
@@ -71,8 +79,11 @@ static void
 state_free(void *p)
 {
 	struct state *s = p;
+	size_t i;
 
-	keymap_free(s->days);
+	for (i = 0; i < s->ndates; i++)
+		keymap_free(s->by_date[i]);
+	free(s->by_date);
 	keymap_free(s->tks);
 	group_ids_fini(&s->firms);
 	free(s->more);
@@ -187,41 +198,50 @@ earlier_run(struct check_ctx *cx, struct state *s, struct day *d,
 	d->hist = group_pool_add(&s->earlier, b.s);
 }
 
-/* The key of l's day: the firm's number, the date, then the timekeeper
- * id when it is 7 bytes or less (a key of 9 to 15 bytes), else its
- * number and 4 bytes of 0xff (16 bytes); so a key always lives in its
- * keymap entry.  Returns its length.  The ids fit 512 bytes (on_line). */
+/* The days of l's date (date_parse's years, 1900-2199, each have their
+ * map; a line without a date goes to by_date[0]). */
+static keymap *
+days_of(struct state *s, const struct invoice_line *l)
+{
+	size_t i = 0;
+	keymap **m;
+
+	if (l->date != DATE_NONE && l->date >= s->first_day &&
+	    (size_t)(l->date - s->first_day) + 1 < s->ndates)
+		i = (size_t)(l->date - s->first_day) + 1;
+	m = &s->by_date[i];
+	if (*m == NULL)
+		*m = keymap_new(sizeof(struct day));
+	return *m;
+}
+
+/* The key of l's day in its date's map: the firm's number, then the
+ * timekeeper id when it is 7 bytes or less (a key of 4 to 11 bytes),
+ * else its number and 4 bytes of 0xff (12 bytes); so a key always lives
+ * in its keymap entry.  Returns its length.  The ids fit 512 bytes
+ * (on_line). */
 static size_t
-day_key(struct state *s, unsigned char key[16], const struct invoice_line *l)
+day_key(struct state *s, unsigned char key[12], const struct invoice_line *l)
 {
 	struct text tk = l->field[F_TIMEKEEPER_ID];
 	uint32_t firm = group_ids_get(&s->firms, l->field[F_LAW_FIRM_ID]);
 	unsigned char tkey[4 + 512];
 	uint32_t *num;
-	int32_t date = l->date;
 	bool created;
-	size_t i;
 
 	memcpy(key, &firm, 4);
-	memcpy(key + 4, &date, 4);
 	if (tk.n <= 7) {
-		if (tk.n >= 4) {
-			memcpy(key + 8, tk.p, 4);
-			memcpy(key + 4 + tk.n, tk.p + tk.n - 4, 4);
-		} else {
-			for (i = 0; i < tk.n; i++)
-				key[8 + i] = (unsigned char)tk.p[i];
-		}
-		return 8 + tk.n;
+		memcpy(key + 4, tk.p, tk.n);
+		return 4 + tk.n;
 	}
 	memcpy(tkey, &firm, 4);
 	memcpy(tkey + 4, tk.p, tk.n);
 	num = keymap_put(s->tks, tkey, 4 + tk.n, &created);
 	if (created)
 		*num = (uint32_t)(keymap_count(s->tks) - 1);
-	memcpy(key + 8, num, 4);
-	memset(key + 12, 0xff, 4);
-	return 16;
+	memcpy(key + 4, num, 4);
+	memset(key + 8, 0xff, 4);
+	return 12;
 }
 
 /* Line l takes day d over the max. */
@@ -247,7 +267,7 @@ on_line(struct check_ctx *cx, const struct rule *r,
 {
 	struct state *s;
 	int64_t max;
-	unsigned char key[16];
+	unsigned char key[12];
 	struct day *d;
 	size_t klen;
 	bool created;
@@ -270,7 +290,7 @@ on_line(struct check_ctx *cx, const struct rule *r,
 	s = check_state(cx);
 	group_files_keep(&s->files, l->file_index, l->file);
 	klen = day_key(s, key, l);
-	d = keymap_put(s->days, key, klen, &created);
+	d = keymap_put(days_of(s, l), key, klen, &created);
 	if (created)
 		earlier_run(cx, s, d, l);
 	add_row(s, d, l);

@@ -92,6 +92,32 @@ daily_hours__at_max_or_other_tk_or_firm__not_flagged(void **state)
 	run_free(&r);
 }
 
+/* Days are kept per date, keyed by timekeeper: long ids (past 7 bytes,
+ * keyed by number) and short ones, and the first and last dates a day
+ * can have, each add up on their own. */
+static void
+daily_hours__long_ids_and_range_ends__days_apart(void **state)
+{
+	static const char a[] = LEDES_HEAD
+	    TK("1", "19000101", "PARTNER-0001", "6.0", "500", "3000")
+	    TK("2", "19000101", "PARTNER-0002", "6.0", "500", "3000")
+	    TK("3", "19000101", "PARTNER-0001", "5.0", "500", "2500")
+	    TK("4", "21991231", "P1", "6.0", "500", "3000")
+	    TK("5", "21991230", "P1", "6.0", "500", "3000")
+	    TK("6", "21991231", "P1", "5.0", "500", "2500")
+	    TK("7", "21991231", "P1234567", "9.0", "500", "4500");
+	struct run r;
+
+	(void)state;
+	run_one(&r, rules_daily, a);
+	assert_int_equal(count_of(&r, "day"), 2);
+	assert_string_equal(finding_of(&r, "day", 0)->message,
+	    "billed 11.0 h on 1900-01-01, max 10.0 h; rows 3, 5");
+	assert_string_equal(finding_of(&r, "day", 1)->message,
+	    "billed 11.0 h on 2199-12-31, max 10.0 h; rows 6, 8");
+	run_free(&r);
+}
+
 static void
 daily_hours__no_unit_cost__share_of_line_total(void **state)
 {
@@ -1082,6 +1108,8 @@ main(void)
 		cmocka_unit_test(
 		    daily_hours__two_inputs__day_adds_up_across_files),
 		cmocka_unit_test(daily_hours__long_day__rows_bounded),
+		cmocka_unit_test(
+		    daily_hours__long_ids_and_range_ends__days_apart),
 		cmocka_unit_test(
 		    duplicate__repeats_in_invoice__each_names_the_first),
 		cmocka_unit_test(
