@@ -302,16 +302,26 @@ dec_format(char *buf, int64_t v, unsigned places, bool group)
 	fp = (mag % (uint64_t)DEC_SCALE) / (uint64_t)pow10[DEC_DIGITS - places];
 	if (v < 0 && (ip != 0 || fp != 0))
 		*o++ = '-';
-	nd = (size_t)snprintf(digits, sizeof(digits), "%llu",
-	    (unsigned long long)ip);
-	for (i = 0; i < nd; i++) {
-		if (group && i > 0 && (nd - i) % 3 == 0)
-			*o++ = ',';
+	/* Digits by hand: two snprintf calls were most of the cost of a
+	 * report's amounts. */
+	nd = 0;
+	do {
+		digits[nd++] = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip != 0);
+	for (i = nd; i-- > 0;) {
 		*o++ = digits[i];
+		if (group && i > 0 && i % 3 == 0)
+			*o++ = ',';
 	}
-	if (places > 0)
-		o += snprintf(o, 8, ".%0*llu", (int)places,
-		    (unsigned long long)fp);
+	if (places > 0) {
+		*o++ = '.';
+		for (i = places; i-- > 0;) {
+			o[i] = (char)('0' + fp % 10);
+			fp /= 10;
+		}
+		o += places;
+	}
 	*o = '\0';
 	return buf;
 }

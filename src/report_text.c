@@ -74,9 +74,15 @@ tw_puts(struct tw *w, const char *s)
 static void
 tw_pad(struct tw *w, size_t n)
 {
-	while (n-- > 0 && !w->err)
-		if (fputc(' ', w->fp) == EOF)
+	static const char spaces[] = "                                ";
+	size_t k;
+
+	while (n > 0 && !w->err) {
+		k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		if (fwrite(spaces, 1, k, w->fp) != k)
 			w->err = true;
+		n -= k;
+	}
 }
 
 static void
@@ -115,13 +121,27 @@ glyph(const char *s, size_t n, size_t *len)
 	return true;
 }
 
+/* The length of the run of printable ASCII at the start of s[0..n): one
+ * column and one glyph shown as it is per byte, which most text is. */
+static size_t
+plain_run(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (unsigned char)s[i] >= 0x20 &&
+	    (unsigned char)s[i] < 0x7f)
+		i++;
+	return i;
+}
+
 /* Display width of s: one column per glyph. */
 static size_t
 text_width(const char *s)
 {
-	size_t n = strlen(s), i, len, w = 0;
+	size_t n = strlen(s), i, len, w;
 
-	for (i = 0; i < n; i += len, w++)
+	w = i = plain_run(s, n);
+	for (; i < n; i += len, w++)
 		(void)glyph(s + i, n - i, &len);
 	return w;
 }
@@ -142,14 +162,16 @@ text_width_max(const char *s, size_t max)
 static size_t
 tw_text(struct tw *w, const char *s, size_t max)
 {
-	size_t n = strlen(s), i, len, run = 0, width, cut, col;
+	size_t n = strlen(s), i, len, run, width, cut, col;
 	bool ok;
 
 	width = text_width(s);
 	cut = width;
 	if (max > 0 && width > max)
 		cut = max > 3 ? max - 3 : max;
-	for (i = 0, col = 0; i < n && col < cut && !w->err; i += len, col++) {
+	/* The printable ASCII before the first other byte, at once. */
+	i = col = run = plain_run(s, n < cut ? n : cut);
+	for (; i < n && col < cut && !w->err; i += len, col++) {
 		ok = glyph(s + i, n - i, &len);
 		if (ok) {
 			run += len;
