@@ -50,10 +50,8 @@ struct more_rows {
 };
 
 struct state {
-	keymap           **by_date; /* [0]: undated; then a date each:
-	                             * firm|timekeeper -> struct day */
-	size_t             ndates;
-	int32_t            first_day; /* the date of by_date[1] */
+	keymap           **by_date; /* by date_slot: firm|timekeeper ->
+	                             * struct day */
 	struct group_ids   firms;  /* firm id -> number, for keys */
 	keymap            *tks;    /* firm|timekeeper -> uint32_t, long ids */
 	struct more_rows  *more;
@@ -68,9 +66,7 @@ state_new(const struct rule *r)
 	struct state *s = xcalloc(1, sizeof(*s));
 
 	(void)r;
-	s->first_day = date_from_ymd(1900, 1, 1);
-	s->ndates = (size_t)(date_from_ymd(2199, 12, 31) - s->first_day) + 2;
-	s->by_date = xcalloc(s->ndates, sizeof(*s->by_date));
+	s->by_date = xcalloc(DATE_SPAN + 1, sizeof(*s->by_date));
 	s->tks = keymap_new(sizeof(uint32_t));
 	return s;
 }
@@ -81,7 +77,7 @@ state_free(void *p)
 	struct state *s = p;
 	size_t i;
 
-	for (i = 0; i < s->ndates; i++)
+	for (i = 0; i <= DATE_SPAN; i++)
 		keymap_free(s->by_date[i]);
 	free(s->by_date);
 	keymap_free(s->tks);
@@ -198,18 +194,12 @@ earlier_run(struct check_ctx *cx, struct state *s, struct day *d,
 	d->hist = group_pool_add(&s->earlier, b.s);
 }
 
-/* The days of l's date (date_parse's years, 1900-2199, each have their
- * map; a line without a date goes to by_date[0]). */
+/* The days of l's date (a line without one: by_date[0]). */
 static keymap *
 days_of(struct state *s, const struct invoice_line *l)
 {
-	size_t i = 0;
-	keymap **m;
+	keymap **m = &s->by_date[date_slot(l->date)];
 
-	if (l->date != DATE_NONE && l->date >= s->first_day &&
-	    (size_t)(l->date - s->first_day) + 1 < s->ndates)
-		i = (size_t)(l->date - s->first_day) + 1;
-	m = &s->by_date[i];
 	if (*m == NULL)
 		*m = keymap_new(sizeof(struct day));
 	return *m;

@@ -109,10 +109,8 @@ struct inv_name {
 };
 
 struct state {
-	struct shard      *shards;    /* [0]: undated; then a date each */
+	struct shard      *shards;    /* by date_slot; [0]: no date */
 	struct table_pool  tables;
-	size_t             nshards;
-	int32_t            first_day; /* the date of shards[1] */
 	keymap            *far;       /* fingerprint -> uint64_t row */
 	keymap            *ref_ids;   /* struct inv_ref -> uint32_t index */
 	struct inv_ref    *refs;      /* each invoice of each input once */
@@ -163,16 +161,12 @@ ahead_run(void *arg, const struct invoice_line *l, void *out)
 		fingerprint_v2(a->fp, l, a->bits, true);
 }
 
-/* The table of line l's fingerprint, with match set bits: by its date
- * (date_parse's years, 1900-2199, each have theirs). */
+/* The table of line l's fingerprint, with match set bits: by its date,
+ * when the match set has it. */
 static size_t
-shard_of(const struct state *s, const struct invoice_line *l, unsigned bits)
+shard_of(const struct invoice_line *l, unsigned bits)
 {
-	if (!(bits & M_DATE) || l->date == DATE_NONE || l->date < s->first_day)
-		return 0;
-	if ((size_t)(l->date - s->first_day) + 1 >= s->nshards)
-		return 0;
-	return (size_t)(l->date - s->first_day) + 1;
+	return bits & M_DATE ? date_slot(l->date) : 0;
 }
 
 /* The table slot the line will probe: a miss, once the table outgrows
@@ -187,7 +181,7 @@ ahead_soon(const void *arg, const struct invoice_line *l, const void *out)
 
 	if (!a->set)
 		return;
-	sh = &s->shards[shard_of(s, l, a->bits)];
+	sh = &s->shards[shard_of(l, a->bits)];
 	if (sh->cap > 0)
 		__builtin_prefetch(&sh->v[a->fp[0] & (sh->cap - 1)]);
 }
@@ -204,9 +198,7 @@ state_new(struct check_ctx *cx, const struct rule *r)
 	s->ahead_bits = bits_of(rule_param(r, P_MATCH));
 	s->ahead_v1 = check_history(cx) != NULL;
 	s->ahead = check_ahead_add(cx, &fingerprint_ahead, s);
-	s->first_day = date_from_ymd(1900, 1, 1);
-	s->nshards = (size_t)(date_from_ymd(2199, 12, 31) - s->first_day) + 2;
-	s->shards = xcalloc(s->nshards, sizeof(*s->shards));
+	s->shards = xcalloc(DATE_SPAN + 1, sizeof(*s->shards));
 	s->far = keymap_new(sizeof(uint64_t));
 	s->ref_ids = keymap_new(sizeof(uint32_t));
 	s->name_ids = keymap_new(sizeof(uint32_t));
@@ -219,7 +211,7 @@ state_free(void *p)
 	struct state *s = p;
 	size_t i;
 
-	for (i = 0; i < s->nshards; i++)
+	for (i = 0; i <= DATE_SPAN; i++)
 		if ((size_t)s->shards[i].cap * sizeof(struct seen) >
 		    TABLE_MAX_POOLED)
 			free(s->shards[i].v);
@@ -1071,7 +1063,7 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		}
 		check_history_fingerprint(cx, l, key);
 	}
-	e = seen_put(&s->tables, &s->shards[shard_of(s, l, bits)], fp,
+	e = seen_put(&s->tables, &s->shards[shard_of(l, bits)], fp,
 	    &created);
 	if (!created) {
 		repeats(cx, r, s, l, bits, e);

@@ -374,6 +374,13 @@ duplicate__many_dates__tables_per_date_find_repeats(void **state)
 	    "  - {id: dup, check: duplicate}\n"
 	    "  - {id: undated, check: duplicate, "
 	    "match: [timekeeper, units, amount, description]}\n";
+	static const struct {
+		const char *date, *desc;
+	} more[] = {
+		{"20260108", "Draft clause 7"}, {"20260304", "Draft clause 1799"},
+		{"20260301", "Draft clause 8"}, {"19000101", "Edge"},
+		{"19000101", "Edge"}, {"21991231", "Edge"}, {"21991231", "Edge"},
+	};
 	char *text = malloc(3000 * 300);
 	char date[16], want[160];
 	size_t n;
@@ -398,27 +405,11 @@ duplicate__many_dates__tables_per_date_find_repeats(void **state)
 	 * line 8 on another date (1805: a repeat only without the date), and
 	 * the same line on 1900-01-01 and 2199-12-31, twice each
 	 * (1806-1809). */
-	n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1", "CM-1", "0",
-	    "1801", "F", "20260108", "1.0", "520", "520", "L320", "", "A104",
-	    "P1", "Draft clause 7"));
-	n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1", "CM-1", "0",
-	    "1802", "F", "20260304", "1.0", "520", "520", "L320", "", "A104",
-	    "P1", "Draft clause 1799"));
-	n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1", "CM-1", "0",
-	    "1803", "F", "20260301", "1.0", "520", "520", "L320", "", "A104",
-	    "P1", "Draft clause 8"));
-	n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1", "CM-1", "0",
-	    "1804", "F", "19000101", "1.0", "520", "520", "L320", "", "A104",
-	    "P1", "Edge"));
-	n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1", "CM-1", "0",
-	    "1805", "F", "19000101", "1.0", "520", "520", "L320", "", "A104",
-	    "P1", "Edge"));
-	n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1", "CM-1", "0",
-	    "1806", "F", "21991231", "1.0", "520", "520", "L320", "", "A104",
-	    "P1", "Edge"));
-	(void)snprintf(text + n, 300, LINE(F1, "A1", "M1", "CM-1", "0",
-	    "1807", "F", "21991231", "1.0", "520", "520", "L320", "", "A104",
-	    "P1", "Edge"));
+	for (i = 0; i < (int)(sizeof(more) / sizeof(more[0])); i++)
+		n += (size_t)snprintf(text + n, 300, LINE(F1, "A1", "M1",
+		    "CM-1", "0", "%d", "F", "%s", "1.0", "520", "520", "L320",
+		    "", "A104", "P1", "%s"), 1801 + i, more[i].date,
+		    more[i].desc);
 	run_one(&r, rules, text);
 	assert_int_equal(count_of(&r, "dup"), 4);
 	assert_string_equal(finding_of(&r, "dup", 0)->line, "1801");
