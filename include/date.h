@@ -32,10 +32,4 @@ char *date_format(char *buf, int32_t days);
 /* 0 = Sunday ... 6 = Saturday. */
 int date_weekday(int32_t days);
 
-/* The dates date_parse returns (1900-01-01 to 2199-12-31) numbered 1 to
- * DATE_SPAN; 0 for DATE_NONE or any other day: for tables with a place
- * per date. */
-#define DATE_SPAN 109573
-size_t date_slot(int32_t days);
-
 #endif

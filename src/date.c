@@ -232,14 +232,3 @@ date_weekday(int32_t days)
 
 	return w;
 }
-
-size_t
-date_slot(int32_t days)
-{
-	/* 1900-01-01, date_parse's first day. */
-	const int32_t first = -25567;
-
-	if (days == DATE_NONE || days < first || days - first >= DATE_SPAN)
-		return 0;
-	return (size_t)(days - first) + 1;
-}

@@ -50,7 +50,7 @@ struct more_rows {
 };
 
 struct state {
-	keymap           **by_date; /* by date_slot: firm|timekeeper ->
+	struct group_dates by_date; /* keymap * by date: firm|timekeeper ->
 	                             * struct day */
 	struct group_ids   firms;  /* firm id -> number, for keys */
 	keymap            *tks;    /* firm|timekeeper -> uint32_t, long ids */
@@ -66,7 +66,6 @@ state_new(const struct rule *r)
 	struct state *s = xcalloc(1, sizeof(*s));
 
 	(void)r;
-	s->by_date = xcalloc(DATE_SPAN + 1, sizeof(*s->by_date));
 	s->tks = keymap_new(sizeof(uint32_t));
 	return s;
 }
@@ -77,9 +76,11 @@ state_free(void *p)
 	struct state *s = p;
 	size_t i;
 
-	for (i = 0; i <= DATE_SPAN; i++)
-		keymap_free(s->by_date[i]);
-	free(s->by_date);
+	for (i = 0; i < s->by_date.n; i++)
+		keymap_free(((keymap **)(void *)s->by_date.v)[i]);
+	if (s->by_date.none != NULL)
+		keymap_free(*(keymap **)(void *)s->by_date.none);
+	group_dates_fini(&s->by_date);
 	keymap_free(s->tks);
 	group_ids_fini(&s->firms);
 	free(s->more);
@@ -194,11 +195,11 @@ earlier_run(struct check_ctx *cx, struct state *s, struct day *d,
 	d->hist = group_pool_add(&s->earlier, b.s);
 }
 
-/* The days of l's date (a line without one: by_date[0]). */
+/* The days of l's date. */
 static keymap *
 days_of(struct state *s, const struct invoice_line *l)
 {
-	keymap **m = &s->by_date[date_slot(l->date)];
+	keymap **m = group_dates_at(&s->by_date, sizeof(*m), l->date);
 
 	if (*m == NULL)
 		*m = keymap_new(sizeof(struct day));

@@ -92,6 +92,8 @@ struct table_pool {
 	char    *next;    /* unused bytes of the last chunk */
 	size_t   left;
 	void    *spare[32]; /* by log2 of the slot count: tables let go */
+	struct seen **big;  /* tables allocated on their own, in use */
+	size_t   nbig, big_cap;
 };
 
 static void table_pool_fini(struct table_pool *p);
@@ -109,7 +111,7 @@ struct inv_name {
 };
 
 struct state {
-	struct shard      *shards;    /* by date_slot; [0]: no date */
+	struct group_dates shards;    /* struct shard by date */
 	struct table_pool  tables;
 	keymap            *far;       /* fingerprint -> uint64_t row */
 	keymap            *ref_ids;   /* struct inv_ref -> uint32_t index */
@@ -161,12 +163,12 @@ ahead_run(void *arg, const struct invoice_line *l, void *out)
 		fingerprint_v2(a->fp, l, a->bits, true);
 }
 
-/* The table of line l's fingerprint, with match set bits: by its date,
- * when the match set has it. */
-static size_t
-shard_of(const struct invoice_line *l, unsigned bits)
+/* The date whose table holds line l's fingerprint with match set bits:
+ * its own, when the match set has it. */
+static int32_t
+shard_date(const struct invoice_line *l, unsigned bits)
 {
-	return bits & M_DATE ? date_slot(l->date) : 0;
+	return bits & M_DATE ? l->date : DATE_NONE;
 }
 
 /* The table slot the line will probe: a miss, once the table outgrows
@@ -181,8 +183,8 @@ ahead_soon(const void *arg, const struct invoice_line *l, const void *out)
 
 	if (!a->set)
 		return;
-	sh = &s->shards[shard_of(l, a->bits)];
-	if (sh->cap > 0)
+	sh = group_dates_get(&s->shards, sizeof(*sh), shard_date(l, a->bits));
+	if (sh != NULL && sh->cap > 0)
 		__builtin_prefetch(&sh->v[a->fp[0] & (sh->cap - 1)]);
 }
 
@@ -198,7 +200,6 @@ state_new(struct check_ctx *cx, const struct rule *r)
 	s->ahead_bits = bits_of(rule_param(r, P_MATCH));
 	s->ahead_v1 = check_history(cx) != NULL;
 	s->ahead = check_ahead_add(cx, &fingerprint_ahead, s);
-	s->shards = xcalloc(DATE_SPAN + 1, sizeof(*s->shards));
 	s->far = keymap_new(sizeof(uint64_t));
 	s->ref_ids = keymap_new(sizeof(uint32_t));
 	s->name_ids = keymap_new(sizeof(uint32_t));
@@ -209,13 +210,8 @@ static void
 state_free(void *p)
 {
 	struct state *s = p;
-	size_t i;
 
-	for (i = 0; i <= DATE_SPAN; i++)
-		if ((size_t)s->shards[i].cap * sizeof(struct seen) >
-		    TABLE_MAX_POOLED)
-			free(s->shards[i].v);
-	free(s->shards);
+	group_dates_fini(&s->shards);
 	table_pool_fini(&s->tables);
 	keymap_free(s->far);
 	keymap_free(s->ref_ids);
@@ -773,8 +769,10 @@ table_new(struct table_pool *p, uint32_t cap)
 	void **spare = &p->spare[log2_of(cap)];
 	struct seen *v;
 
-	if (bytes > TABLE_MAX_POOLED)
-		return xcalloc(cap, sizeof(struct seen));
+	if (bytes > TABLE_MAX_POOLED) {
+		xgrow(&p->big, &p->big_cap, p->nbig + 1, sizeof(*p->big));
+		return p->big[p->nbig++] = xcalloc(cap, sizeof(struct seen));
+	}
 	if (*spare != NULL) {
 		v = *spare;
 		memcpy(spare, v, sizeof(void *));
@@ -797,10 +795,14 @@ static void
 table_free(struct table_pool *p, struct seen *v, uint32_t cap)
 {
 	void **spare;
+	size_t i;
 
 	if (v == NULL)
 		return;
 	if ((size_t)cap * sizeof(struct seen) > TABLE_MAX_POOLED) {
+		for (i = 0; p->big[i] != v; i++)
+			;
+		p->big[i] = p->big[--p->nbig];
 		free(v);
 		return;
 	}
@@ -817,6 +819,9 @@ table_pool_fini(struct table_pool *p)
 	for (i = 0; i < p->nchunks; i++)
 		free(p->chunks[i]);
 	free(p->chunks);
+	for (i = 0; i < p->nbig; i++)
+		free(p->big[i]);
+	free(p->big);
 }
 
 static void
@@ -1063,8 +1068,8 @@ on_line(struct check_ctx *cx, const struct rule *r,
 		}
 		check_history_fingerprint(cx, l, key);
 	}
-	e = seen_put(&s->tables, &s->shards[shard_of(l, bits)], fp,
-	    &created);
+	e = seen_put(&s->tables, group_dates_at(&s->shards,
+	    sizeof(struct shard), shard_date(l, bits)), fp, &created);
 	if (!created) {
 		repeats(cx, r, s, l, bits, e);
 		return;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "decimal.h"
 #include "group.h"
 #include "history.h"
@@ -174,4 +175,72 @@ group_buf_earlier(struct group_buf *b, const char *amount, unsigned long n,
 	    group_clip(ref->invoice, strlen(ref->invoice), GROUP_ID_MAX),
 	    ref->invoice, group_clip(ref->file, strlen(ref->file),
 	    GROUP_FILE_MAX), ref->file, (long long)ref->run, ref->run_date);
+}
+
+/* ---- a place per date ------------------------------------------------ */
+
+/* Dates a new range reaches past the one asked for, each way. */
+#define DATES_MARGIN 32
+
+void *
+group_dates_at(struct group_dates *d, size_t size, int32_t date)
+{
+	int64_t at, lo, hi;
+	size_t add;
+
+	if (date == DATE_NONE) {
+		if (d->none == NULL)
+			d->none = xcalloc(1, size);
+		return d->none;
+	}
+	if (d->n == 0) {
+		d->first = date > INT32_MIN + DATES_MARGIN ?
+		    date - DATES_MARGIN : INT32_MIN + 1;
+		d->n = 2 * DATES_MARGIN;
+		d->v = xcalloc(d->n, size);
+	}
+	at = (int64_t)date - d->first;
+	if (at < 0) {
+		/* Room before: at least as much again as there is. */
+		lo = at - DATES_MARGIN;
+		if (-lo < (int64_t)d->n)
+			lo = -(int64_t)d->n;
+		if ((int64_t)d->first + lo <= INT32_MIN)
+			lo = (int64_t)INT32_MIN + 1 - d->first;
+		add = (size_t)-lo;
+		d->v = xrealloc(d->v, (d->n + add) * size);
+		memmove(d->v + add * size, d->v, d->n * size);
+		memset(d->v, 0, add * size);
+		d->n += add;
+		d->first = (int32_t)(d->first + lo);
+		at -= lo;
+	} else if (at >= (int64_t)d->n) {
+		hi = at + 1 + DATES_MARGIN;
+		if (hi < 2 * (int64_t)d->n)
+			hi = 2 * (int64_t)d->n;
+		d->v = xrealloc(d->v, (size_t)hi * size);
+		memset(d->v + d->n * size, 0, ((size_t)hi - d->n) * size);
+		d->n = (size_t)hi;
+	}
+	return d->v + (size_t)at * size;
+}
+
+void *
+group_dates_get(const struct group_dates *d, size_t size, int32_t date)
+{
+	int64_t at = (int64_t)date - d->first;
+
+	if (date == DATE_NONE)
+		return d->none;
+	if (d->n == 0 || at < 0 || at >= (int64_t)d->n)
+		return NULL;
+	return d->v + (size_t)at * size;
+}
+
+void
+group_dates_fini(struct group_dates *d)
+{
+	free(d->v);
+	free(d->none);
+	memset(d, 0, sizeof(*d));
 }

@@ -34,6 +34,25 @@ group_files_keep(struct group_files *gf, unsigned index, const char *name)
 const char *group_files_name(const struct group_files *gf, unsigned index);
 void group_files_fini(struct group_files *gf);
 
+/* A place per date, zeroed when new, over the range of dates seen so far:
+ * it grows (at either end) as lines come, so a run over a few years
+ * costs a few thousand places, not one per date date_parse can return.
+ * DATE_NONE has a place of its own.  Places move when the range grows:
+ * keep no pointer into it across calls.  Zero it to start (every call
+ * passes the same size); group_dates_fini frees it. */
+struct group_dates {
+	unsigned char *v;      /* n places */
+	size_t         n;
+	int32_t        first;  /* the date of v[0] */
+	unsigned char *none;   /* DATE_NONE's place */
+};
+
+void *group_dates_at(struct group_dates *d, size_t size, int32_t date);
+/* The place of date, or NULL when it has none yet. */
+void *group_dates_get(const struct group_dates *d, size_t size,
+    int32_t date);
+void  group_dates_fini(struct group_dates *d);
+
 /* Small numbers for ids (firms), each text given one once, so keys can
  * hold 4 bytes instead of the text.  Lines come in invoices, so the last
  * id asked for answers most lines without a lookup.  Zero it to start;

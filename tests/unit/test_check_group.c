@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "../../src/checks/group.h"
+#include "date.h"
 #include "run_checks.h"
 
 #define F1 "11-1111111"
@@ -40,6 +41,47 @@ has_note(const struct run *r, const char *text)
 		if (strstr(r->res->notes[i].message, text) != NULL)
 			return true;
 	return false;
+}
+
+/* ---- group_dates -------------------------------------------------- */
+
+/* Places per date: new ones zeroed, old ones kept (moved) as the range
+ * grows at either end, DATE_NONE apart, and none before it is asked. */
+static void
+group_dates__grow_both_ways__places_kept_and_zeroed(void **state)
+{
+	struct group_dates d;
+	int32_t first = date_from_ymd(1900, 1, 1);
+	int32_t mid = date_from_ymd(2026, 3, 4);
+	int32_t last = date_from_ymd(2199, 12, 31);
+	int32_t dates[] = {mid, mid + 1, mid - 40, mid + 500, first, last,
+	    mid - 1};
+	size_t i, j;
+	int64_t *v;
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	assert_null(group_dates_get(&d, sizeof(*v), mid));
+	for (i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+		v = group_dates_at(&d, sizeof(*v), dates[i]);
+		assert_int_equal(*v, 0);
+		*v = dates[i];
+		for (j = 0; j <= i; j++) {
+			v = group_dates_get(&d, sizeof(*v), dates[j]);
+			assert_non_null(v);
+			assert_int_equal(*v, dates[j]);
+		}
+	}
+	assert_null(group_dates_get(&d, sizeof(*v), DATE_NONE));
+	v = group_dates_at(&d, sizeof(*v), DATE_NONE);
+	assert_int_equal(*v, 0);
+	*v = -1;
+	assert_int_equal(*(int64_t *)group_dates_get(&d, sizeof(*v),
+	    DATE_NONE), -1);
+	assert_int_equal(*(int64_t *)group_dates_at(&d, sizeof(*v), mid + 2),
+	    0);
+	assert_null(group_dates_get(&d, sizeof(*v), last + 1 + (int32_t)d.n));
+	group_dates_fini(&d);
 }
 
 /* ---- daily_hours -------------------------------------------------- */
@@ -1090,6 +1132,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    group_dates__grow_both_ways__places_kept_and_zeroed),
 		cmocka_unit_test(
 		    daily_hours__crossing_line__one_finding_excess_at_its_rate),
 		cmocka_unit_test(

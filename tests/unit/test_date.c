@@ -213,26 +213,6 @@ date_format__every_day__as_printf_writes_it(void **state)
 	assert_string_equal(date_format(got, DATE_NONE), "");
 }
 
-/* A place per date: the first and last days date_parse accepts are 1
- * and DATE_SPAN, and nothing else has a place. */
-static void
-date_slot__parse_range__one_to_span(void **state)
-{
-	int32_t first = date_from_ymd(1900, 1, 1);
-	int32_t last = date_from_ymd(2199, 12, 31);
-
-	(void)state;
-	assert_int_equal(date_slot(first), 1);
-	assert_int_equal(date_slot(first + 1), 2);
-	assert_int_equal(date_slot(last), DATE_SPAN);
-	assert_int_equal(last - first + 1, DATE_SPAN);
-	assert_int_equal(date_slot(date_from_ymd(1970, 1, 1)), 25568);
-	assert_int_equal(date_slot(first - 1), 0);
-	assert_int_equal(date_slot(last + 1), 0);
-	assert_int_equal(date_slot(DATE_NONE), 0);
-	assert_int_equal(date_slot(INT32_MAX), 0);
-}
-
 int
 main(void)
 {
@@ -240,7 +220,6 @@ main(void)
 		cmocka_unit_test(date_parse__three_export_forms__same_day),
 		cmocka_unit_test(date_parse__impossible_days__rejected),
 		cmocka_unit_test(date_weekday__known_days),
-		cmocka_unit_test(date_slot__parse_range__one_to_span),
 		cmocka_unit_test(date_roundtrip__every_day_of_two_centuries),
 		cmocka_unit_test(
 		    date_parse__every_ymd8_of_the_range__exact_day_or_rejected),
