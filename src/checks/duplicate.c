@@ -81,9 +81,11 @@ struct shard {
  * xcalloc asks huge pages for), and the one it outgrew waits, on a list
  * of its size, for the next table to grow to that size.  Only a table
  * bigger than TABLE_MAX_POOLED bytes (a date of 40,000 lines) is
- * allocated on its own.
+ * allocated on its own.  Chunks start at 1 MB and double up to 8 MB, so
+ * a small run stays small.
  */
-#define POOL_CHUNK       ((size_t)8 << 20)
+#define POOL_CHUNK_MIN   ((size_t)1 << 20)
+#define POOL_CHUNK_MAX   ((size_t)8 << 20)
 #define TABLE_MAX_POOLED ((size_t)1 << 20)
 
 struct table_pool {
@@ -782,8 +784,9 @@ table_new(struct table_pool *p, uint32_t cap)
 	if (p->left < bytes) {
 		xgrow(&p->chunks, &p->chunks_cap, p->nchunks + 1,
 		    sizeof(*p->chunks));
-		p->next = p->chunks[p->nchunks++] = xcalloc(1, POOL_CHUNK);
-		p->left = POOL_CHUNK;
+		p->left = p->nchunks < 3 ? POOL_CHUNK_MIN << p->nchunks :
+		    POOL_CHUNK_MAX;
+		p->next = p->chunks[p->nchunks++] = xcalloc(1, p->left);
 	}
 	v = (struct seen *)(void *)p->next;
 	p->next += bytes;
