@@ -99,6 +99,7 @@ struct table_pool {
 };
 
 static void table_pool_fini(struct table_pool *p);
+
 /* A row that does not fit 32 bits is kept in state.far instead. */
 #define ROW_FAR UINT32_MAX
 
@@ -180,7 +181,6 @@ ahead_soon(const void *arg, const struct invoice_line *l, const void *out)
 {
 	const struct state *s = arg;
 	const struct dup_ahead *a = out;
-
 	const struct shard *sh;
 
 	if (!a->set)
